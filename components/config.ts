@@ -1,0 +1,419 @@
+/**
+ * Stack configuration: one structured object per area, validated once into a typed, frozen value.
+ *
+ * Every key has its default here (mocks and the Automation API do not apply Pulumi.yaml defaults); Pulumi.yaml
+ * repeats them for `pulumi config` users and a unit test keeps the two equal. Validation never stops at the first
+ * problem: the schema pass and the cross-field checks both run, and one `pulumi.RunError` lists everything by its
+ * config path, before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+  DEFAULT_FLINK_VERSION,
+  defaultFlinkImage,
+  FLINK_RELEASES,
+  flinkVersionProblem,
+} from "./flinkVersions";
+import {
+  forbiddenFlinkKeyProblem,
+  overlappingKeyPrefixes,
+  sessionFlinkConfiguration,
+} from "./flinkConfiguration";
+import { flinkMemoryBytes, GIB, kubernetesCpuCores, kubernetesMemoryBytes, MIB } from "./quantities";
+
+/** The Pulumi project name; config keys are `flink-platform:<area>`. */
+export const PROJECT = "flink-platform";
+
+/** Name of a Kubernetes object that must be a DNS-1123 label. */
+const dnsLabel = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+      message: "must be DNS-safe: lower-case letters, digits and '-', starting with a letter",
+    });
+
+/** A session cluster name: the operator's validator allows `[a-z]([-a-z\d]{0,43}[a-z\d])?`, i.e. 45 characters. */
+const clusterName = dnsLabel(45);
+
+const cpuQuantity = z.string().refine((q) => kubernetesCpuCores(q) !== undefined, {
+  message: "must be a Kubernetes CPU quantity such as '250m' or '1'",
+});
+const memoryQuantity = z.string().refine((q) => kubernetesMemoryBytes(q) !== undefined, {
+  message: "must be a Kubernetes memory quantity such as '512Mi' or '2Gi'",
+});
+
+/** Requests and limits of a container the platform runs itself. */
+const containerResources = (
+  requests: { cpu: string; memory: string },
+  limits: { cpu: string; memory: string },
+) =>
+  z
+    .strictObject({
+      requests: z
+        .strictObject({
+          cpu: cpuQuantity.prefault(requests.cpu),
+          memory: memoryQuantity.prefault(requests.memory),
+        })
+        .prefault({}),
+      limits: z
+        .strictObject({
+          cpu: cpuQuantity.prefault(limits.cpu),
+          memory: memoryQuantity.prefault(limits.memory),
+        })
+        .prefault({}),
+    })
+    .prefault({});
+
+/** An exact image reference; floating tags defeat reproducible deployments. */
+const pinnedImage = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
+    message:
+      "must be an image reference with an explicit tag or digest, e.g. 'flink:1.20.4-scala_2.12-java17'",
+  })
+  .refine((image) => !/:latest$/.test(image), { message: "must not use the floating 'latest' tag" });
+
+/** A Flink memory size for JobManager/TaskManager pods, between 512 MiB and 256 GiB. */
+const flinkMemory = z.string().superRefine((size, ctx) => {
+  const bytes = flinkMemoryBytes(size);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: "custom", message: "must be a memory size such as '1024m', '2g' or '2Gi'" });
+  } else if (bytes < 512 * MIB || bytes > 256 * GIB) {
+    ctx.addIssue({ code: "custom", message: "must be between 512m and 256g" });
+  }
+});
+
+/** Flink configuration as users write it: flat keys, scalar values (the operator stringifies them anyway). */
+const flinkConfigurationMap = z
+  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+  .prefault({});
+
+const ingressSchema = z.strictObject({
+  enabled: z.boolean().prefault(false),
+  /** Ingress class, e.g. "nginx"; the cluster default when unset. */
+  className: z.string().optional(),
+  /** Host name of the REST UI. Required when enabled. */
+  host: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS host name" })
+    .optional(),
+  /** Secret holding the TLS certificate for the host; plain HTTP when unset. */
+  tlsSecretName: dnsLabel(253).optional(),
+  annotations: z.record(z.string(), z.string()).prefault({}),
+});
+
+const sessionClusterSchema = z.strictObject({
+  /** Namespace of the cluster; the platform namespace when unset. */
+  namespace: dnsLabel(63).optional(),
+  /** Flink minor version of this cluster; `flink.version` when unset. */
+  version: z.string().optional(),
+  /** Exact Flink image of this cluster; `flink.image` or the pinned official image when unset. */
+  image: pinnedImage.optional(),
+  jobManager: z
+    .strictObject({
+      replicas: z.number().int().min(1).max(3).prefault(1),
+      cpu: z.number().min(0.1).max(64).prefault(1),
+      memory: flinkMemory.prefault("2048m"),
+    })
+    .prefault({}),
+  taskManager: z
+    .strictObject({
+      cpu: z.number().min(0.1).max(64).prefault(1),
+      memory: flinkMemory.prefault("2048m"),
+      /** `taskmanager.numberOfTaskSlots`. */
+      slots: z.number().int().min(1).max(64).prefault(2),
+    })
+    .prefault({}),
+  /** Slots kept warm even without jobs (`slotmanager.number-of-slots.min`); 0 starts TaskManagers on demand. */
+  warmSlots: z.number().int().min(0).max(1024).prefault(0),
+  /** Extra Flink configuration, merged last. */
+  flinkConfiguration: flinkConfigurationMap,
+  ingress: ingressSchema.prefault({}),
+});
+
+export const configSchema = z.strictObject({
+  platform: z
+    .strictObject({
+      /** Namespace of the operator and the default namespace of everything else. */
+      namespace: dnsLabel(63).prefault("flink"),
+      /** Create the namespaces the platform uses; false expects them to exist. */
+      createNamespaces: z.boolean().prefault(true),
+      /**
+       * Allow `pulumi destroy` and turning parts off to delete data (namespaces, PVCs, CRDs). Off, they are left in
+       * the cluster when Pulumi forgets them.
+       */
+      allowDataLoss: z.boolean().prefault(false),
+    })
+    .prefault({}),
+  kubernetes: z
+    .strictObject({
+      /** Path to a kubeconfig file, or its contents; the ambient configuration when unset. */
+      kubeconfig: z.string().optional(),
+      /** kubeconfig context; the current context when unset. */
+      context: z.string().optional(),
+      /** Write manifests to this directory instead of applying them (GitOps); no cluster is contacted. */
+      renderYamlToDirectory: z.string().optional(),
+    })
+    .prefault({}),
+  operator: z
+    .strictObject({
+      /** Install the operator; false uses one that is already installed (it must watch the platform's namespaces). */
+      install: z.boolean().prefault(true),
+      /** Where the chart comes from: a Helm repository URL (default: the Apache archive) or a local chart. */
+      chart: z
+        .strictObject({
+          /** Helm repository holding chart version 1.15.0; the archive keeps old releases at a stable URL. */
+          repository: z
+            .url({ protocol: /^(https?|oci)$/ })
+            .prefault("https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/"),
+          /** A local chart directory or .tgz; wins over `repository` (air-gapped installs, tests). */
+          path: z.string().min(1).optional(),
+        })
+        .prefault({}),
+      image: pinnedImage.prefault("apache/flink-kubernetes-operator:1.15.0"),
+      /** The validating/mutating admission webhook; needs cert-manager in the cluster. */
+      webhook: z.boolean().prefault(false),
+      /** Whether cert-manager is installed (the webhook's certificates come from it). */
+      certManager: z.boolean().prefault(false),
+      resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }),
+    })
+    .prefault({}),
+  flink: z
+    .strictObject({
+      /** Default Flink minor version of the session clusters. */
+      version: z.string().prefault(DEFAULT_FLINK_VERSION),
+      /** Default exact image of the session clusters; the pinned official image of `version` when unset. */
+      image: pinnedImage.optional(),
+      /** Session clusters by name. */
+      clusters: z.record(clusterName, sessionClusterSchema).prefault({ session: {} }),
+    })
+    .prefault({}),
+  ha: z
+    .strictObject({
+      /** JobManager high availability. */
+      // YAML 1.1 readers turn a bare `off` into false; accept it as "off".
+      type: z.preprocess((v) => (v === false ? "off" : v), z.enum(["off"])).prefault("off"),
+    })
+    .prefault({}),
+});
+
+/** The raw, parsed configuration (defaults applied, before cross-field checks). */
+export type PlatformConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+export type SessionClusterConfig = Parsed["flink"]["clusters"][string];
+
+/** A session cluster with every inherited value resolved. */
+export interface ResolvedSessionCluster extends Omit<
+  SessionClusterConfig,
+  "namespace" | "version" | "image"
+> {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  readonly image: string;
+}
+
+/** The validated configuration the program builds from. Deeply frozen. */
+export type PlatformConfig = Readonly<Omit<Parsed, "flink">> & {
+  readonly flink: Readonly<Omit<Parsed["flink"], "clusters">> & {
+    readonly clusters: readonly ResolvedSessionCluster[];
+  };
+  /** Every namespace the platform places something in, platform namespace first. */
+  readonly namespaces: readonly string[];
+};
+
+/** One problem with the configuration, by the path of the offending key. */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Raised for invalid configuration; the message lists every problem. */
+export class ConfigError extends pulumi.RunError {
+  constructor(public readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${PROJECT}:${p.path}: ${p.message}`).join("\n"),
+    );
+  }
+}
+
+const AREAS = Object.keys(configSchema.shape);
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** Flatten zod's issues into config problems, naming unknown keys one by one. */
+function schemaProblems(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        problems.push({
+          path: formatPath([...issue.path, key]),
+          message: "unknown key (check its spelling and place)",
+        });
+      }
+    } else if (issue.code === "invalid_key") {
+      const reasons = issue.issues.map((i) => i.message).join("; ");
+      problems.push({ path: formatPath(issue.path), message: `invalid name: ${reasons}` });
+    } else {
+      problems.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return problems;
+}
+
+/** Resolve each cluster's inherited values. */
+function resolveClusters(parsed: Parsed): ResolvedSessionCluster[] {
+  return Object.entries(parsed.flink.clusters).map(([name, cluster]) => {
+    const version = cluster.version ?? parsed.flink.version;
+    const release = FLINK_RELEASES[version];
+    const image = cluster.image ?? (cluster.version === undefined ? parsed.flink.image : undefined);
+    return {
+      ...cluster,
+      name,
+      namespace: cluster.namespace ?? parsed.platform.namespace,
+      version,
+      image: image ?? (release ? defaultFlinkImage(release) : ""),
+    };
+  });
+}
+
+/** Checks that need more than one key; each returns problems by path. */
+function crossFieldProblems(parsed: Parsed, clusters: readonly ResolvedSessionCluster[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const versionProblem = flinkVersionProblem(parsed.flink.version);
+  if (versionProblem) {
+    problems.push({ path: "flink.version", message: versionProblem });
+  }
+  if (parsed.operator.webhook && !parsed.operator.certManager) {
+    problems.push({
+      path: "operator.webhook",
+      message:
+        "the admission webhook needs cert-manager for its certificate; install cert-manager and set operator.certManager: true, or set operator.webhook: false",
+    });
+  }
+  if (Object.keys(parsed.flink.clusters).length === 0) {
+    problems.push({ path: "flink.clusters", message: "declare at least one session cluster" });
+  }
+  const seen = new Map<string, string>();
+  for (const cluster of clusters) {
+    const at = `flink.clusters.${cluster.name}`;
+    if (parsed.flink.clusters[cluster.name].version !== undefined) {
+      const problem = flinkVersionProblem(cluster.version);
+      if (problem) {
+        problems.push({ path: `${at}.version`, message: problem });
+      }
+    }
+    const key = `${cluster.namespace}/${cluster.name}`;
+    if (seen.has(key)) {
+      problems.push({
+        path: at,
+        message: `clashes with cluster '${seen.get(key)}' in namespace ${cluster.namespace}`,
+      });
+    }
+    seen.set(key, cluster.name);
+    if (cluster.jobManager.replicas > 1 && parsed.ha.type === "off") {
+      problems.push({
+        path: `${at}.jobManager.replicas`,
+        message: `${cluster.jobManager.replicas} JobManagers need HA (standby JobManagers find the leader through it); set ha.type, or set replicas to 1`,
+      });
+    }
+    if (cluster.ingress.enabled && !cluster.ingress.host) {
+      problems.push({ path: `${at}.ingress.host`, message: "required when the ingress is enabled" });
+    }
+    for (const userKey of Object.keys(cluster.flinkConfiguration)) {
+      const forbidden = forbiddenFlinkKeyProblem(userKey);
+      if (forbidden) {
+        problems.push({ path: `${at}.flinkConfiguration.${userKey}`, message: forbidden });
+      }
+    }
+    const release = FLINK_RELEASES[cluster.version];
+    if (release?.major === 2) {
+      // Flink 2.x reads standard YAML and rejects a key that is also the prefix of another key.
+      const keys = Object.keys(sessionFlinkConfiguration(cluster));
+      for (const [shorter, longer] of overlappingKeyPrefixes(keys)) {
+        const userKey = cluster.flinkConfiguration[shorter] !== undefined ? shorter : longer;
+        problems.push({
+          path: `${at}.flinkConfiguration.${userKey}`,
+          message: `Flink ${cluster.version} rejects '${shorter}' next to '${longer}' (overlapping key prefixes); use the non-deprecated key`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) {
+      deepFreeze(child);
+    }
+  }
+  return value;
+}
+
+/**
+ * Validate raw configuration (area name to value) into a `PlatformConfig`. Pure: throws `ConfigError` listing every
+ * problem, never registers anything.
+ */
+export function parseConfig(raw: Readonly<Record<string, unknown>>): PlatformConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(schemaProblems(result.error.issues));
+  }
+  const parsed = result.data;
+  const clusters = resolveClusters(parsed);
+  const problems = crossFieldProblems(parsed, clusters);
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const namespaces = [...new Set([parsed.platform.namespace, ...clusters.map((c) => c.namespace)])];
+  return deepFreeze({ ...parsed, flink: { ...parsed.flink, clusters }, namespaces });
+}
+
+/** The defaults of every area, as `parseConfig({})` sees them (also written to Pulumi.yaml). */
+export function defaultConfig(): Parsed {
+  return configSchema.parse({});
+}
+
+/**
+ * Read this project's stack configuration and validate it. Unknown top-level keys are reported with the rest.
+ */
+export function loadConfig(): PlatformConfig {
+  const raw: Record<string, unknown> = {};
+  const unknown: ConfigProblem[] = [];
+  const config = new pulumi.Config(PROJECT);
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    const [namespace, key] = fullKey.split(":", 2);
+    if (namespace !== PROJECT) {
+      continue;
+    }
+    if (!AREAS.includes(key)) {
+      unknown.push({ path: key, message: `unknown key; the areas are ${AREAS.join(", ")}` });
+      continue;
+    }
+    try {
+      raw[key] = config.getObject(key);
+    } catch {
+      unknown.push({ path: key, message: "must be an object (set it with `pulumi config set --path`)" });
+    }
+  }
+  let problems = unknown;
+  try {
+    const parsed = parseConfig(raw);
+    if (problems.length === 0) {
+      return parsed;
+    }
+  } catch (err) {
+    if (!(err instanceof ConfigError)) {
+      throw err;
+    }
+    problems = [...unknown, ...err.problems];
+  }
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,190 @@
+/**
+ * A Flink session cluster: a `FlinkDeployment` without a job, plus the service account and Role its JobManager
+ * needs in its own namespace (the operator chart only creates those in the namespaces it knows about).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedSessionCluster } from "./config";
+import { FLINK_RELEASES } from "./flinkVersions";
+import { PROMETHEUS_PORT, sessionFlinkConfiguration } from "./flinkConfiguration";
+import { platformLabels } from "./labels";
+
+/** Port of the JobManager REST API and web UI (`<cluster>-rest` Service). */
+export const REST_PORT = 8081;
+/** Port of the TaskManager RPC endpoint in native Kubernetes mode. */
+const TASKMANAGER_RPC_PORT = 6122;
+/** uid/gid of the `flink` user in the official images. */
+const FLINK_UID = 9999;
+
+/** The name of the main container, which the operator requires in pod templates. */
+export const MAIN_CONTAINER = "flink-main-container";
+
+export interface FlinkSessionClusterArgs {
+  readonly cluster: ResolvedSessionCluster;
+}
+
+/** Name of the service account, Role and RoleBinding of a cluster. */
+export function serviceAccountName(cluster: Pick<ResolvedSessionCluster, "name">): string {
+  return `flink-${cluster.name}`;
+}
+
+/** In-cluster URL of a cluster's REST API. */
+export function restUrl(cluster: Pick<ResolvedSessionCluster, "name" | "namespace">): string {
+  return `http://${cluster.name}-rest.${cluster.namespace}.svc:${REST_PORT}`;
+}
+
+/** URL of the REST UI through the ingress, or undefined without one. */
+export function ingressUrl(cluster: Pick<ResolvedSessionCluster, "ingress">): string | undefined {
+  const ingress = cluster.ingress;
+  if (!ingress.enabled || !ingress.host) {
+    return undefined;
+  }
+  return `${ingress.tlsSecretName ? "https" : "http"}://${ingress.host}/`;
+}
+
+/** Rules the JobManager needs: it creates TaskManager pods, HA ConfigMaps, and owner references on its Deployment. */
+export const FLINK_JOB_RULES: k8s.types.input.rbac.v1.PolicyRule[] = [
+  {
+    apiGroups: [""],
+    resources: ["pods", "configmaps"],
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+  },
+  {
+    apiGroups: ["apps"],
+    resources: ["deployments", "deployments/finalizers"],
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+  },
+];
+
+const tcpProbe = (port: number, initialDelaySeconds: number) => ({
+  tcpSocket: { port },
+  initialDelaySeconds,
+  periodSeconds: 10,
+  failureThreshold: 3,
+});
+
+/**
+ * The pod template shared by JobManager and TaskManager pods: non-root, no privilege escalation, and the Prometheus
+ * reporter's port named `metrics` (Flink merges template ports with its own).
+ */
+function sharedPodTemplate(cluster: ResolvedSessionCluster) {
+  return {
+    metadata: { labels: platformLabels("flink-session-cluster", cluster.name) },
+    spec: {
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: FLINK_UID,
+        runAsGroup: FLINK_UID,
+        fsGroup: FLINK_UID,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containers: [
+        {
+          name: MAIN_CONTAINER,
+          ports: [{ name: "metrics", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The FlinkDeployment `spec` of a session cluster. Pure, so tests can pin the exact spec. Requests and limits of
+ * the Flink containers come from `resource` (the operator sets both from it).
+ */
+export function flinkDeploymentSpec(cluster: ResolvedSessionCluster) {
+  const release = FLINK_RELEASES[cluster.version];
+  const spec: Record<string, unknown> = {
+    image: cluster.image,
+    imagePullPolicy: "IfNotPresent",
+    flinkVersion: release.crdVersion,
+    mode: "native",
+    serviceAccount: serviceAccountName(cluster),
+    flinkConfiguration: sessionFlinkConfiguration(cluster),
+    podTemplate: sharedPodTemplate(cluster),
+    jobManager: {
+      replicas: cluster.jobManager.replicas,
+      resource: { cpu: cluster.jobManager.cpu, memory: cluster.jobManager.memory },
+      podTemplate: {
+        spec: {
+          containers: [
+            {
+              name: MAIN_CONTAINER,
+              livenessProbe: tcpProbe(REST_PORT, 60),
+              readinessProbe: tcpProbe(REST_PORT, 10),
+            },
+          ],
+        },
+      },
+    },
+    taskManager: {
+      resource: { cpu: cluster.taskManager.cpu, memory: cluster.taskManager.memory },
+      podTemplate: {
+        spec: { containers: [{ name: MAIN_CONTAINER, livenessProbe: tcpProbe(TASKMANAGER_RPC_PORT, 60) }] },
+      },
+    },
+  };
+  const ingress = cluster.ingress;
+  if (ingress.enabled && ingress.host) {
+    spec.ingress = {
+      template: ingress.host,
+      ...(ingress.className ? { className: ingress.className } : {}),
+      ...(Object.keys(ingress.annotations).length > 0 ? { annotations: { ...ingress.annotations } } : {}),
+      ...(ingress.tlsSecretName
+        ? { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] }
+        : {}),
+    };
+  }
+  return spec;
+}
+
+/** A Flink session cluster and the RBAC it runs with. */
+export class FlinkSessionCluster extends pulumi.ComponentResource {
+  public readonly deployment: k8s.apiextensions.CustomResource;
+  /** In-cluster URL of the REST API. */
+  public readonly restUrl: string;
+  /** URL through the ingress, when one is configured. */
+  public readonly ingressUrl: string | undefined;
+
+  constructor(name: string, args: FlinkSessionClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:flink:FlinkSessionCluster", name, {}, opts);
+    const cluster = args.cluster;
+    const metadata = {
+      name: serviceAccountName(cluster),
+      namespace: cluster.namespace,
+      labels: platformLabels("flink-session-cluster", cluster.name),
+    };
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata }, { parent: this });
+    const role = new k8s.rbac.v1.Role(`${name}-role`, { metadata, rules: FLINK_JOB_RULES }, { parent: this });
+    const roleBinding = new k8s.rbac.v1.RoleBinding(
+      `${name}-rolebinding`,
+      {
+        metadata,
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: metadata.name, namespace: cluster.namespace }],
+      },
+      { parent: this },
+    );
+    this.deployment = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: "flink.apache.org/v1beta1",
+        kind: "FlinkDeployment",
+        metadata: {
+          name: cluster.name,
+          namespace: cluster.namespace,
+          labels: platformLabels("flink-session-cluster", cluster.name),
+          // Ready means the JobManager deployment is up; the operator reports it in the status.
+          annotations: { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY" },
+        },
+        spec: flinkDeploymentSpec(cluster),
+      },
+      // The RBAC must exist before the JobManager starts, and outlive it on delete.
+      { parent: this, dependsOn: [serviceAccount, role, roleBinding] },
+    );
+    this.restUrl = restUrl(cluster);
+    this.ingressUrl = ingressUrl(cluster);
+    this.registerOutputs({ restUrl: this.restUrl, ingressUrl: this.ingressUrl });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Pulumi mocks for the unit suites: every registered resource is recorded, and a helper builds the platform from
+ * raw config and waits until all registrations have arrived.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseConfig, PlatformConfig, PROJECT } from "../../components/config";
+import { FlinkPlatform } from "../../components/platform";
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+  readonly custom: boolean;
+}
+
+export const recorded: RecordedResource[] = [];
+
+void pulumi.runtime.setMocks(
+  {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+      recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+      return args.inputs;
+    },
+  },
+  PROJECT,
+  "unit",
+  false,
+);
+
+/** Resolve an output's value in a test. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Wait until no new resource has been registered for a few turns of the event loop. */
+export async function settled(): Promise<void> {
+  let last = -1;
+  let quiet = 0;
+  while (quiet < 5) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    quiet = recorded.length === last ? quiet + 1 : 0;
+    last = recorded.length;
+  }
+}
+
+let counter = 0;
+
+/** Build the platform from validated config under a unique name and return what it registered. */
+export async function renderPlatform(config: PlatformConfig): Promise<{
+  platform: FlinkPlatform;
+  resources: RecordedResource[];
+}> {
+  recorded.length = 0;
+  const platform = new FlinkPlatform(`p${counter++}`, { config });
+  await valueOf(platform.urn);
+  await settled();
+  return { platform, resources: [...recorded] };
+}
+
+/** Build the platform from raw config (area name to value). */
+export function renderRaw(raw: Record<string, unknown>) {
+  return renderPlatform(parseConfig(raw));
+}
+
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export const FLINK_DEPLOYMENT = "kubernetes:flink.apache.org/v1beta1:FlinkDeployment";
+export const CHART = "kubernetes:helm.sh/v4:Chart";
