@@ -19,70 +19,17 @@ import {
   overlappingKeyPrefixes,
   sessionFlinkConfiguration,
 } from "./flinkConfiguration";
-import { flinkMemoryBytes, GIB, kubernetesCpuCores, kubernetesMemoryBytes, MIB } from "./quantities";
+import {
+  clusterName,
+  ConfigProblem,
+  containerResources,
+  dnsLabel,
+  flinkMemory,
+  pinnedImage,
+} from "./configPrimitives";
 
 /** The Pulumi project name; config keys are `flink-platform:<area>`. */
 export const PROJECT = "flink-platform";
-
-/** Name of a Kubernetes object that must be a DNS-1123 label. */
-const dnsLabel = (max: number) =>
-  z
-    .string()
-    .max(max, { message: `must be at most ${max} characters` })
-    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
-      message: "must be DNS-safe: lower-case letters, digits and '-', starting with a letter",
-    });
-
-/** A session cluster name: the operator's validator allows `[a-z]([-a-z\d]{0,43}[a-z\d])?`, i.e. 45 characters. */
-const clusterName = dnsLabel(45);
-
-const cpuQuantity = z.string().refine((q) => kubernetesCpuCores(q) !== undefined, {
-  message: "must be a Kubernetes CPU quantity such as '250m' or '1'",
-});
-const memoryQuantity = z.string().refine((q) => kubernetesMemoryBytes(q) !== undefined, {
-  message: "must be a Kubernetes memory quantity such as '512Mi' or '2Gi'",
-});
-
-/** Requests and limits of a container the platform runs itself. */
-const containerResources = (
-  requests: { cpu: string; memory: string },
-  limits: { cpu: string; memory: string },
-) =>
-  z
-    .strictObject({
-      requests: z
-        .strictObject({
-          cpu: cpuQuantity.prefault(requests.cpu),
-          memory: memoryQuantity.prefault(requests.memory),
-        })
-        .prefault({}),
-      limits: z
-        .strictObject({
-          cpu: cpuQuantity.prefault(limits.cpu),
-          memory: memoryQuantity.prefault(limits.memory),
-        })
-        .prefault({}),
-    })
-    .prefault({});
-
-/** An exact image reference; floating tags defeat reproducible deployments. */
-const pinnedImage = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
-    message:
-      "must be an image reference with an explicit tag or digest, e.g. 'flink:1.20.4-scala_2.12-java17'",
-  })
-  .refine((image) => !/:latest$/.test(image), { message: "must not use the floating 'latest' tag" });
-
-/** A Flink memory size for JobManager/TaskManager pods, between 512 MiB and 256 GiB. */
-const flinkMemory = z.string().superRefine((size, ctx) => {
-  const bytes = flinkMemoryBytes(size);
-  if (bytes === undefined) {
-    ctx.addIssue({ code: "custom", message: "must be a memory size such as '1024m', '2g' or '2Gi'" });
-  } else if (bytes < 512 * MIB || bytes > 256 * GIB) {
-    ctx.addIssue({ code: "custom", message: "must be between 512m and 256g" });
-  }
-});
 
 /** Flink configuration as users write it: flat keys, scalar values (the operator stringifies them anyway). */
 const flinkConfigurationMap = z
@@ -201,6 +148,8 @@ export const configSchema = z.strictObject({
 /** The raw, parsed configuration (defaults applied, before cross-field checks). */
 export type PlatformConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
+/** The parsed configuration with defaults applied, before cross-field checks. */
+export type ParsedConfig = Parsed;
 export type SessionClusterConfig = Parsed["flink"]["clusters"][string];
 
 /** A session cluster with every inherited value resolved. */
@@ -223,11 +172,7 @@ export type PlatformConfig = Readonly<Omit<Parsed, "flink">> & {
   readonly namespaces: readonly string[];
 };
 
-/** One problem with the configuration, by the path of the offending key. */
-export interface ConfigProblem {
-  readonly path: string;
-  readonly message: string;
-}
+export type { ConfigProblem };
 
 /** Raised for invalid configuration; the message lists every problem. */
 export class ConfigError extends pulumi.RunError {
@@ -282,9 +227,21 @@ function resolveClusters(parsed: Parsed): ResolvedSessionCluster[] {
   });
 }
 
+/** A check across keys of one or more areas; returns its problems by path. */
+export type CrossCheck = (
+  parsed: ParsedConfig,
+  clusters: readonly ResolvedSessionCluster[],
+) => ConfigProblem[];
+
+/**
+ * Checks that areas beyond the foundation contribute (each area module exports its own). They run with the
+ * foundation's checks, so one error still lists everything.
+ */
+const AREA_CHECKS: readonly CrossCheck[] = [];
+
 /** Checks that need more than one key; each returns problems by path. */
 function crossFieldProblems(parsed: Parsed, clusters: readonly ResolvedSessionCluster[]): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = AREA_CHECKS.flatMap((check) => check(parsed, clusters));
   const versionProblem = flinkVersionProblem(parsed.flink.version);
   if (versionProblem) {
     problems.push({ path: "flink.version", message: versionProblem });

@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
+import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "./kube";
 
 /** The operator release the platform is built and tested against. */
 export const OPERATOR_VERSION = "1.15.0";
@@ -46,14 +47,6 @@ export function splitImage(image: string): { repository: string; tag?: string; d
   return { repository: image };
 }
 
-/** Security context of the operator and webhook containers. The chart already runs the pod as uid 9999. */
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-};
-
 /**
  * Operator-level Flink configuration (the chart's `flink-conf.yaml` key; chart 1.15.0 mounts that file, not
  * `config.yaml`). It also becomes the default of every FlinkDeployment.
@@ -82,15 +75,10 @@ export function operatorChartValues(args: Omit<FlinkOperatorArgs, "namespace" | 
       resources: args.resources,
       webhook: { resources: args.resources },
     },
-    podSecurityContext: {
-      runAsUser: 9999,
-      runAsGroup: 9999,
-      runAsNonRoot: true,
-      fsGroup: 9999,
-      seccompProfile: { type: "RuntimeDefault" },
-    },
-    operatorSecurityContext: RESTRICTED_CONTAINER,
-    webhookSecurityContext: RESTRICTED_CONTAINER,
+    // The operator image runs as uid 9999 (the chart's default pod security context).
+    podSecurityContext: nonRootPodSecurityContext(9999),
+    operatorSecurityContext: restrictedContainerSecurityContext(),
+    webhookSecurityContext: restrictedContainerSecurityContext(),
     metrics: { port: OPERATOR_METRICS_PORT },
     defaultConfiguration: { create: true, append: true, "flink-conf.yaml": operatorFlinkConf() },
   };

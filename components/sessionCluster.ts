@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResolvedSessionCluster } from "./config";
 import { FLINK_RELEASES } from "./flinkVersions";
 import { PROMETHEUS_PORT, sessionFlinkConfiguration } from "./flinkConfiguration";
+import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "./kube";
 import { platformLabels } from "./labels";
 
 /** Port of the JobManager REST API and web UI (`<cluster>-rest` Service). */
@@ -71,18 +72,12 @@ function sharedPodTemplate(cluster: ResolvedSessionCluster) {
   return {
     metadata: { labels: platformLabels("flink-session-cluster", cluster.name) },
     spec: {
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: FLINK_UID,
-        runAsGroup: FLINK_UID,
-        fsGroup: FLINK_UID,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: nonRootPodSecurityContext(FLINK_UID),
       containers: [
         {
           name: MAIN_CONTAINER,
           ports: [{ name: "metrics", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          securityContext: restrictedContainerSecurityContext(),
         },
       ],
     },

@@ -15,11 +15,31 @@ export interface RecordedResource {
 
 export const recorded: RecordedResource[] = [];
 
+/** Every generated password under mocks starts with this marker. */
+export const GENERATED_SECRET_PREFIX = "mock-generated-secret-";
+let generated = 0;
+
+/**
+ * Places where a generated password appears outside a Kubernetes Secret: "type name" of each offending resource.
+ * Secrets may hold it; nothing else may (ConfigMaps, FlinkDeployments, chart values, pod specs, components' args).
+ */
+export function leakedSecrets(resources: readonly RecordedResource[]): string[] {
+  return resources
+    .filter((r) => r.type !== "kubernetes:core/v1:Secret")
+    .filter((r) => JSON.stringify(r.inputs).includes(GENERATED_SECRET_PREFIX))
+    .map((r) => `${r.type} ${r.name}`);
+}
+
 void pulumi.runtime.setMocks(
   {
     newResource(args: pulumi.runtime.MockResourceArgs) {
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
-      return { id: `${args.name}-id`, state: args.inputs };
+      const state = { ...args.inputs };
+      if (args.type === "random:index/randomPassword:RandomPassword") {
+        // A recognisable value, so the secret scan can find it wherever it would leak.
+        state.result = `${GENERATED_SECRET_PREFIX}${args.name}-${++generated}`;
+      }
+      return { id: `${args.name}-id`, state };
     },
     call(args: pulumi.runtime.MockCallArgs) {
       return args.inputs;

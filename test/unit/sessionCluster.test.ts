@@ -52,7 +52,11 @@ function expectedSpec(parts: {
           {
             name: "flink-main-container",
             ports: [{ name: "metrics", containerPort: 9249, protocol: "TCP" }],
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ["ALL"] },
+              seccompProfile: { type: "RuntimeDefault" },
+            },
           },
         ],
       },

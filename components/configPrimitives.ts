@@ -1,0 +1,72 @@
+/**
+ * Schema building blocks shared by every config area: names, quantities, images, container resources. Kept apart
+ * from config.ts so that area modules can use them without importing the whole configuration.
+ */
+import { z } from "zod";
+import { flinkMemoryBytes, GIB, kubernetesCpuCores, kubernetesMemoryBytes, MIB } from "./quantities";
+
+/** One problem with the configuration, by the path of the offending key. */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Name of a Kubernetes object that must be a DNS-1123 label. */
+export const dnsLabel = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, {
+      message: "must be DNS-safe: lower-case letters, digits and '-', starting with a letter",
+    });
+
+/** A session cluster name: the operator's validator allows `[a-z]([-a-z\d]{0,43}[a-z\d])?`, i.e. 45 characters. */
+export const clusterName = dnsLabel(45);
+
+export const cpuQuantity = z.string().refine((q) => kubernetesCpuCores(q) !== undefined, {
+  message: "must be a Kubernetes CPU quantity such as '250m' or '1'",
+});
+export const memoryQuantity = z.string().refine((q) => kubernetesMemoryBytes(q) !== undefined, {
+  message: "must be a Kubernetes memory quantity such as '512Mi' or '2Gi'",
+});
+
+/** Requests and limits of a container the platform runs itself. */
+export const containerResources = (
+  requests: { cpu: string; memory: string },
+  limits: { cpu: string; memory: string },
+) =>
+  z
+    .strictObject({
+      requests: z
+        .strictObject({
+          cpu: cpuQuantity.prefault(requests.cpu),
+          memory: memoryQuantity.prefault(requests.memory),
+        })
+        .prefault({}),
+      limits: z
+        .strictObject({
+          cpu: cpuQuantity.prefault(limits.cpu),
+          memory: memoryQuantity.prefault(limits.memory),
+        })
+        .prefault({}),
+    })
+    .prefault({});
+
+/** An exact image reference; floating tags defeat reproducible deployments. */
+export const pinnedImage = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, {
+    message:
+      "must be an image reference with an explicit tag or digest, e.g. 'flink:1.20.4-scala_2.12-java17'",
+  })
+  .refine((image) => !/:latest$/.test(image), { message: "must not use the floating 'latest' tag" });
+
+/** A Flink memory size for JobManager/TaskManager pods, between 512 MiB and 256 GiB. */
+export const flinkMemory = z.string().superRefine((size, ctx) => {
+  const bytes = flinkMemoryBytes(size);
+  if (bytes === undefined) {
+    ctx.addIssue({ code: "custom", message: "must be a memory size such as '1024m', '2g' or '2Gi'" });
+  } else if (bytes < 512 * MIB || bytes > 256 * GIB) {
+    ctx.addIssue({ code: "custom", message: "must be between 512m and 256g" });
+  }
+});

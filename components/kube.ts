@@ -1,0 +1,42 @@
+/**
+ * Building blocks for the pods and stateful objects the platform runs itself, so every component gets the same
+ * security context and the same data-safety rules.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** Container security context: no privilege escalation, every capability dropped, RuntimeDefault seccomp. */
+export function restrictedContainerSecurityContext(options: { readOnlyRootFilesystem?: boolean } = {}) {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+    ...(options.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
+  };
+}
+
+/** Pod security context running as a fixed non-root uid/gid, with volumes group-owned by `fsGroup`. */
+export function nonRootPodSecurityContext(uid: number, gid = uid, fsGroup = gid) {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/**
+ * What happens to a StatefulSet's volume claims when the StatefulSet is deleted (destroy, or the part turned off):
+ * they stay unless the stack allows data loss. Scaling down never deletes them.
+ */
+export function claimRetentionPolicy(allowDataLoss: boolean) {
+  return { whenDeleted: allowDataLoss ? "Delete" : "Retain", whenScaled: "Retain" };
+}
+
+/** Options for objects that hold data (standalone PVCs): left in the cluster on delete unless data loss is allowed. */
+export function dataResourceOptions(
+  allowDataLoss: boolean,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResourceOptions {
+  return pulumi.mergeOptions(opts, { retainOnDelete: !allowDataLoss });
+}
