@@ -27,6 +27,14 @@ import {
   flinkMemory,
   pinnedImage,
 } from "./configPrimitives";
+import {
+  checkpointsSchema,
+  haSchema,
+  S3_SECRET_CONFIG_KEYS,
+  stateProblems,
+  storageSchema,
+} from "./state/config";
+import { placeholderStateInputs, stateSettings } from "./state/flinkState";
 
 /** The Pulumi project name; config keys are `flink-platform:<area>`. */
 export const PROJECT = "flink-platform";
@@ -91,6 +99,15 @@ export const configSchema = z.strictObject({
        * the cluster when Pulumi forgets them.
        */
       allowDataLoss: z.boolean().prefault(false),
+      /** Where init containers fetch the jars the upstream images lack (each checked against a pinned SHA-256). */
+      artifacts: z
+        .strictObject({
+          /** Maven repository URL; point it at a mirror in air-gapped clusters. */
+          mavenRepository: z.url({ protocol: /^https?$/ }).prefault("https://repo1.maven.org/maven2"),
+          /** Image of the fetching init containers (needs sh, curl and sha256sum). */
+          fetcherImage: pinnedImage.prefault("curlimages/curl:8.11.1"),
+        })
+        .prefault({}),
     })
     .prefault({}),
   kubernetes: z
@@ -134,15 +151,12 @@ export const configSchema = z.strictObject({
       image: pinnedImage.optional(),
       /** Session clusters by name. */
       clusters: z.record(clusterName, sessionClusterSchema).prefault({ session: {} }),
+      /** Checkpointing and state backend of every session cluster. */
+      checkpoints: checkpointsSchema,
     })
     .prefault({}),
-  ha: z
-    .strictObject({
-      /** JobManager high availability. */
-      // YAML 1.1 readers turn a bare `off` into false; accept it as "off".
-      type: z.preprocess((v) => (v === false ? "off" : v), z.enum(["off"])).prefault("off"),
-    })
-    .prefault({}),
+  storage: storageSchema,
+  ha: haSchema,
 });
 
 /** The raw, parsed configuration (defaults applied, before cross-field checks). */
@@ -231,17 +245,38 @@ function resolveClusters(parsed: Parsed): ResolvedSessionCluster[] {
 export type CrossCheck = (
   parsed: ParsedConfig,
   clusters: readonly ResolvedSessionCluster[],
+  context: ConfigContext,
 ) => ConfigProblem[];
+
+/** What validation may know beyond the config objects: which secret config keys are set (never their values). */
+export interface ConfigContext {
+  readonly secretConfigKeys: ReadonlySet<string>;
+  /** Secret config keys that are set but stored in plain text. */
+  readonly plainSecretConfigKeys?: ReadonlySet<string>;
+}
+
+/** Top-level config keys that hold credentials; they must be set with `pulumi config set --secret`. */
+export const SECRET_CONFIG_KEYS: readonly string[] = [...Object.values(S3_SECRET_CONFIG_KEYS)];
 
 /**
  * Checks that areas beyond the foundation contribute (each area module exports its own). They run with the
  * foundation's checks, so one error still lists everything.
  */
-const AREA_CHECKS: readonly CrossCheck[] = [];
+const AREA_CHECKS: readonly CrossCheck[] = [stateProblems];
 
 /** Checks that need more than one key; each returns problems by path. */
-function crossFieldProblems(parsed: Parsed, clusters: readonly ResolvedSessionCluster[]): ConfigProblem[] {
-  const problems: ConfigProblem[] = AREA_CHECKS.flatMap((check) => check(parsed, clusters));
+function crossFieldProblems(
+  parsed: Parsed,
+  clusters: readonly ResolvedSessionCluster[],
+  context: ConfigContext,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = AREA_CHECKS.flatMap((check) => check(parsed, clusters, context));
+  for (const key of context.plainSecretConfigKeys ?? []) {
+    problems.push({
+      path: key,
+      message: `holds a credential; set it with \`pulumi config set --secret ${key} ...\``,
+    });
+  }
   const versionProblem = flinkVersionProblem(parsed.flink.version);
   if (versionProblem) {
     problems.push({ path: "flink.version", message: versionProblem });
@@ -273,12 +308,6 @@ function crossFieldProblems(parsed: Parsed, clusters: readonly ResolvedSessionCl
       });
     }
     seen.set(key, cluster.name);
-    if (cluster.jobManager.replicas > 1 && parsed.ha.type === "off") {
-      problems.push({
-        path: `${at}.jobManager.replicas`,
-        message: `${cluster.jobManager.replicas} JobManagers need HA (standby JobManagers find the leader through it); set ha.type, or set replicas to 1`,
-      });
-    }
     if (cluster.ingress.enabled && !cluster.ingress.host) {
       problems.push({ path: `${at}.ingress.host`, message: "required when the ingress is enabled" });
     }
@@ -291,7 +320,8 @@ function crossFieldProblems(parsed: Parsed, clusters: readonly ResolvedSessionCl
     const release = FLINK_RELEASES[cluster.version];
     if (release?.major === 2) {
       // Flink 2.x reads standard YAML and rejects a key that is also the prefix of another key.
-      const keys = Object.keys(sessionFlinkConfiguration(cluster));
+      const stateConf = stateSettings(cluster, placeholderStateInputs(parsed)).flinkConfiguration;
+      const keys = Object.keys(sessionFlinkConfiguration(cluster, stateConf));
       for (const [shorter, longer] of overlappingKeyPrefixes(keys)) {
         const userKey = cluster.flinkConfiguration[shorter] !== undefined ? shorter : longer;
         problems.push({
@@ -318,14 +348,17 @@ function deepFreeze<T>(value: T): T {
  * Validate raw configuration (area name to value) into a `PlatformConfig`. Pure: throws `ConfigError` listing every
  * problem, never registers anything.
  */
-export function parseConfig(raw: Readonly<Record<string, unknown>>): PlatformConfig {
+export function parseConfig(
+  raw: Readonly<Record<string, unknown>>,
+  context: ConfigContext = { secretConfigKeys: new Set() },
+): PlatformConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(schemaProblems(result.error.issues));
   }
   const parsed = result.data;
   const clusters = resolveClusters(parsed);
-  const problems = crossFieldProblems(parsed, clusters);
+  const problems = crossFieldProblems(parsed, clusters, context);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -344,10 +377,20 @@ export function defaultConfig(): Parsed {
 export function loadConfig(): PlatformConfig {
   const raw: Record<string, unknown> = {};
   const unknown: ConfigProblem[] = [];
+  const secretConfigKeys = new Set<string>();
+  const plainSecretConfigKeys = new Set<string>();
+  const storedAsSecret = configSecretKeys();
   const config = new pulumi.Config(PROJECT);
   for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
     const [namespace, key] = fullKey.split(":", 2);
     if (namespace !== PROJECT) {
+      continue;
+    }
+    if (SECRET_CONFIG_KEYS.includes(key)) {
+      secretConfigKeys.add(key);
+      if (!storedAsSecret.has(fullKey)) {
+        plainSecretConfigKeys.add(key);
+      }
       continue;
     }
     if (!AREAS.includes(key)) {
@@ -362,7 +405,7 @@ export function loadConfig(): PlatformConfig {
   }
   let problems = unknown;
   try {
-    const parsed = parseConfig(raw);
+    const parsed = parseConfig(raw, { secretConfigKeys, plainSecretConfigKeys });
     if (problems.length === 0) {
       return parsed;
     }
@@ -373,4 +416,19 @@ export function loadConfig(): PlatformConfig {
     problems = [...unknown, ...err.problems];
   }
   throw new ConfigError(problems);
+}
+
+/** Full keys of the config values stored as secrets (the engine passes their names, never mixed with values). */
+function configSecretKeys(): Set<string> {
+  try {
+    const keys = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS ?? "[]") as unknown;
+    return new Set(Array.isArray(keys) ? keys.filter((k): k is string => typeof k === "string") : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** The value of a secret config key (see SECRET_CONFIG_KEYS), as a secret output. */
+export function secretConfigValue(key: string): pulumi.Output<string> {
+  return new pulumi.Config(PROJECT).requireSecret(key);
 }

@@ -51,11 +51,13 @@ export function sortedRecord<T>(record: Readonly<Record<string, T>>): Record<str
 }
 
 /**
- * The `flinkConfiguration` of a session cluster: slots, warm pool and the Prometheus reporter, then the user's own
- * keys merged last. Values are strings, as the operator writes them to the Flink config file anyway.
+ * The `flinkConfiguration` of a session cluster: slots, warm pool and the Prometheus reporter, then what durable
+ * state and HA need (`stateConfiguration`), then the user's own keys merged last. Values are strings, as the
+ * operator writes them to the Flink config file anyway.
  */
 export function sessionFlinkConfiguration(
   cluster: Pick<ResolvedSessionCluster, "taskManager" | "warmSlots" | "flinkConfiguration">,
+  stateConfiguration: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const conf: Record<string, string> = {
     "taskmanager.numberOfTaskSlots": String(cluster.taskManager.slots),
@@ -68,6 +70,7 @@ export function sessionFlinkConfiguration(
     // Native session clusters start TaskManagers on demand; this keeps enough of them for the warm slots.
     conf["slotmanager.number-of-slots.min"] = String(cluster.warmSlots);
   }
+  Object.assign(conf, stateConfiguration);
   for (const [key, value] of Object.entries(cluster.flinkConfiguration)) {
     conf[key] = String(value);
   }

@@ -4,6 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** Requests and limits of a container. */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
 /** Container security context: no privilege escalation, every capability dropped, RuntimeDefault seccomp. */
 export function restrictedContainerSecurityContext(options: { readOnlyRootFilesystem?: boolean } = {}) {
   return {

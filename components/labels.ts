@@ -7,3 +7,8 @@ export function platformLabels(component: string, instance?: string): Record<str
     ...(instance ? { "app.kubernetes.io/instance": instance } : {}),
   };
 }
+
+/** The stable subset of `platformLabels` that Services and workloads select pods by (never change these). */
+export function selectorLabels(component: string, instance: string): Record<string, string> {
+  return { "app.kubernetes.io/component": component, "app.kubernetes.io/instance": instance };
+}

@@ -5,18 +5,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
-import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "./kube";
+import { ContainerResources, nonRootPodSecurityContext, restrictedContainerSecurityContext } from "./kube";
 
 /** The operator release the platform is built and tested against. */
 export const OPERATOR_VERSION = "1.15.0";
 export const OPERATOR_CHART = "flink-kubernetes-operator";
 /** Port of the operator's Prometheus reporter (container port `metrics`). */
 export const OPERATOR_METRICS_PORT = 9999;
-
-export interface ContainerResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
 
 export interface FlinkOperatorArgs {
   /** Namespace of the operator. */

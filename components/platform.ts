@@ -9,6 +9,9 @@ import { PlatformConfig } from "./config";
 import { platformLabels } from "./labels";
 import { FlinkOperator, OPERATOR_VERSION, operatorArgs } from "./operator";
 import { FlinkSessionCluster } from "./sessionCluster";
+import { DurableState } from "./state/durableState";
+import { StateInputs } from "./state/flinkState";
+import { HADOOP_CLIENT_JARS } from "./state/hadoopJars";
 
 export interface FlinkPlatformArgs {
   readonly config: PlatformConfig;
@@ -25,6 +28,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly operatorVersion = OPERATOR_VERSION;
   public readonly operator?: FlinkOperator;
+  public readonly state?: DurableState;
   public readonly clusters: Readonly<Record<string, SessionClusterOutputs>>;
 
   constructor(name: string, args: FlinkPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -51,12 +55,36 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       });
     }
 
+    // Managed stores exist only when the config asks for them; Kubernetes HA needs nothing but the store.
+    const needsState = config.storage.type !== "none" || config.ha.type === "zookeeper";
+    this.state = needsState
+      ? new DurableState(`${name}-state`, { config }, { parent: this, dependsOn: namespaces })
+      : undefined;
+    const state: StateInputs = {
+      checkpoints: config.flink.checkpoints,
+      store: this.state?.store,
+      pathPrefix: config.storage.pathPrefix,
+      ha: this.state?.ha ?? { type: config.ha.type === "kubernetes" ? "kubernetes" : "off" },
+      hadoopJars: {
+        repository: config.platform.artifacts.mavenRepository,
+        fetcherImage: config.platform.artifacts.fetcherImage,
+        jars: HADOOP_CLIENT_JARS,
+      },
+    };
+
     const clusters: Record<string, SessionClusterOutputs> = {};
     for (const cluster of config.flink.clusters) {
       const session = new FlinkSessionCluster(
         `${name}-${cluster.name}`,
-        { cluster },
-        { parent: this, dependsOn: [...namespaces, ...(this.operator ? [this.operator.chart] : [])] },
+        { cluster, state },
+        {
+          parent: this,
+          dependsOn: [
+            ...namespaces,
+            ...(this.operator ? [this.operator.chart] : []),
+            ...(this.state?.ready ?? []),
+          ],
+        },
       );
       clusters[cluster.name] = {
         namespace: cluster.namespace,

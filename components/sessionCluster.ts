@@ -9,6 +9,7 @@ import { FLINK_RELEASES } from "./flinkVersions";
 import { PROMETHEUS_PORT, sessionFlinkConfiguration } from "./flinkConfiguration";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "./kube";
 import { platformLabels } from "./labels";
+import { StateInputs, StatePodSettings, stateSettings } from "./state/flinkState";
 
 /** Port of the JobManager REST API and web UI (`<cluster>-rest` Service). */
 export const REST_PORT = 8081;
@@ -22,11 +23,18 @@ export const MAIN_CONTAINER = "flink-main-container";
 
 export interface FlinkSessionClusterArgs {
   readonly cluster: ResolvedSessionCluster;
+  /** Checkpointing, durable store and HA of the platform. */
+  readonly state: StateInputs;
 }
 
 /** Name of the service account, Role and RoleBinding of a cluster. */
 export function serviceAccountName(cluster: Pick<ResolvedSessionCluster, "name">): string {
   return `flink-${cluster.name}`;
+}
+
+/** Labels Flink's native Kubernetes mode puts on JobManager pods. */
+export function jobManagerPodLabels(cluster: Pick<ResolvedSessionCluster, "name">): Record<string, string> {
+  return { app: cluster.name, component: "jobmanager", type: "flink-native-kubernetes" };
 }
 
 /** In-cluster URL of a cluster's REST API. */
@@ -68,18 +76,25 @@ const tcpProbe = (port: number, initialDelaySeconds: number) => ({
  * The pod template shared by JobManager and TaskManager pods: non-root, no privilege escalation, and the Prometheus
  * reporter's port named `metrics` (Flink merges template ports with its own).
  */
-function sharedPodTemplate(cluster: ResolvedSessionCluster) {
+function sharedPodTemplate(cluster: ResolvedSessionCluster, state: StatePodSettings) {
+  const mainContainer: Record<string, unknown> = {
+    name: MAIN_CONTAINER,
+    ports: [{ name: "metrics", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
+    securityContext: restrictedContainerSecurityContext(),
+  };
+  if (state.env.length > 0) {
+    mainContainer.env = state.env;
+  }
+  if (state.volumeMounts.length > 0) {
+    mainContainer.volumeMounts = state.volumeMounts;
+  }
   return {
     metadata: { labels: platformLabels("flink-session-cluster", cluster.name) },
     spec: {
       securityContext: nonRootPodSecurityContext(FLINK_UID),
-      containers: [
-        {
-          name: MAIN_CONTAINER,
-          ports: [{ name: "metrics", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
-          securityContext: restrictedContainerSecurityContext(),
-        },
-      ],
+      ...(state.initContainers.length > 0 ? { initContainers: state.initContainers } : {}),
+      containers: [mainContainer],
+      ...(state.volumes.length > 0 ? { volumes: state.volumes } : {}),
     },
   };
 }
@@ -88,7 +103,7 @@ function sharedPodTemplate(cluster: ResolvedSessionCluster) {
  * The FlinkDeployment `spec` of a session cluster. Pure, so tests can pin the exact spec. Requests and limits of
  * the Flink containers come from `resource` (the operator sets both from it).
  */
-export function flinkDeploymentSpec(cluster: ResolvedSessionCluster) {
+export function flinkDeploymentSpec(cluster: ResolvedSessionCluster, state: StatePodSettings) {
   const release = FLINK_RELEASES[cluster.version];
   const spec: Record<string, unknown> = {
     image: cluster.image,
@@ -96,8 +111,8 @@ export function flinkDeploymentSpec(cluster: ResolvedSessionCluster) {
     flinkVersion: release.crdVersion,
     mode: "native",
     serviceAccount: serviceAccountName(cluster),
-    flinkConfiguration: sessionFlinkConfiguration(cluster),
-    podTemplate: sharedPodTemplate(cluster),
+    flinkConfiguration: sessionFlinkConfiguration(cluster, state.flinkConfiguration),
+    podTemplate: sharedPodTemplate(cluster, state),
     jobManager: {
       replicas: cluster.jobManager.replicas,
       resource: { cpu: cluster.jobManager.cpu, memory: cluster.jobManager.memory },
@@ -173,11 +188,26 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
           // Ready means the JobManager deployment is up; the operator reports it in the status.
           annotations: { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY" },
         },
-        spec: flinkDeploymentSpec(cluster),
+        spec: flinkDeploymentSpec(cluster, stateSettings(cluster, args.state)),
       },
       // The RBAC must exist before the JobManager starts, and outlive it on delete.
       { parent: this, dependsOn: [serviceAccount, role, roleBinding] },
     );
+    if (cluster.jobManager.replicas > 1) {
+      // Standby JobManagers only help if a drain cannot take all of them at once.
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-jobmanager`,
+        {
+          metadata: {
+            name: `${cluster.name}-jobmanager`,
+            namespace: cluster.namespace,
+            labels: metadata.labels,
+          },
+          spec: { minAvailable: 1, selector: { matchLabels: jobManagerPodLabels(cluster) } },
+        },
+        { parent: this },
+      );
+    }
     this.restUrl = restUrl(cluster);
     this.ingressUrl = ingressUrl(cluster);
     this.registerOutputs({ restUrl: this.restUrl, ingressUrl: this.ingressUrl });

@@ -10,6 +10,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import YAML from "yaml";
 import { parseConfig } from "../../components/config";
 import { flinkDeploymentSpec } from "../../components/sessionCluster";
+import { placeholderStateInputs, stateSettings } from "../../components/state/flinkState";
 import { PROJECT_ROOT, readStackConfig, stackNames } from "../../stacks/stackFiles";
 import { FLINK_DEPLOYMENT, ofType, renderRaw } from "../support/mocks";
 
@@ -85,7 +86,11 @@ describe("FlinkDeployment conformance with the operator 1.15.0 CRD", function ()
   };
 
   it("refuses an unknown field, so a pass means something", () => {
-    const spec = flinkDeploymentSpec(parseConfig({}).flink.clusters[0]);
+    const config = parseConfig({});
+    const spec = flinkDeploymentSpec(
+      config.flink.clusters[0],
+      stateSettings(config.flink.clusters[0], placeholderStateInputs(config)),
+    );
     const bad = { ...spec, jobManager: { resource: { cpu: 1, memory: "1g", "ephemeral-storage": "1Gi" } } };
     assert.strictEqual(
       validate({ apiVersion: "flink.apache.org/v1beta1", kind: "FlinkDeployment", spec: bad }),
@@ -107,6 +112,26 @@ describe("FlinkDeployment conformance with the operator 1.15.0 CRD", function ()
         check(deployment.inputs, `${stack}/${deployment.name}`);
       }
     });
+  }
+
+  for (const ha of ["off", "kubernetes", "zookeeper"]) {
+    for (const storage of ["none", "s3", "hdfs"]) {
+      if (ha !== "off" && storage === "none") {
+        continue;
+      }
+      it(`validates the FlinkDeployment with ha ${ha} and storage ${storage} on Flink 1.20 and 2.2`, async () => {
+        for (const version of ["1.20", "2.2"]) {
+          const { resources } = await renderRaw({
+            storage: { type: storage },
+            ha: { type: ha },
+            flink: { version, clusters: { session: { jobManager: { replicas: ha === "off" ? 1 : 2 } } } },
+          });
+          for (const deployment of ofType(resources, FLINK_DEPLOYMENT)) {
+            check(deployment.inputs, `${ha}/${storage}/${version}`);
+          }
+        }
+      });
+    }
   }
 
   it("validates a Flink 2.x cluster with ingress and every option set", async () => {

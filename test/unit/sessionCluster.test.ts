@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parseConfig } from "../../components/config";
-import { flinkDeploymentSpec, ingressUrl, restUrl } from "../../components/sessionCluster";
+import { ingressUrl, restUrl } from "../../components/sessionCluster";
 import { readStackConfig } from "../../stacks/stackFiles";
 import { FLINK_DEPLOYMENT, ofType, renderRaw } from "../support/mocks";
 
@@ -33,9 +33,13 @@ function expectedSpec(parts: {
     mode: "native",
     serviceAccount: "flink-session",
     flinkConfiguration: {
+      "execution.checkpointing.interval": "60 s",
+      "execution.checkpointing.mode": "EXACTLY_ONCE",
+      "execution.checkpointing.num-retained": "3",
       "kubernetes.operator.pod-template.merge-arrays-by-name": "true",
       "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
       "metrics.reporter.prom.port": "9249",
+      "state.backend.type": "hashmap",
       "taskmanager.numberOfTaskSlots": parts.slots,
     },
     podTemplate: {
@@ -79,11 +83,16 @@ function expectedSpec(parts: {
   };
 }
 
+/** The spec of the first FlinkDeployment the platform registers for raw config. */
+async function renderedSpec(raw: Record<string, unknown>): Promise<Record<string, any>> {
+  const { resources } = await renderRaw(raw);
+  return ofType(resources, FLINK_DEPLOYMENT)[0].inputs.spec;
+}
+
 describe("session cluster", () => {
-  it("renders the exact FlinkDeployment spec of the dev stack", () => {
-    const cluster = parseConfig(readStackConfig("dev")).flink.clusters[0];
+  it("renders the exact FlinkDeployment spec of the dev stack", async () => {
     assert.deepStrictEqual(
-      flinkDeploymentSpec(cluster),
+      await renderedSpec(readStackConfig("dev")),
       expectedSpec({
         image: "flink:1.20.4-scala_2.12-java17",
         flinkVersion: "v1_20",
@@ -94,12 +103,9 @@ describe("session cluster", () => {
     );
   });
 
-  it("renders the exact FlinkDeployment spec of a Flink 2.2 cluster", () => {
-    const cluster = parseConfig({
-      flink: { version: "2.2", clusters: { session: { taskManager: { slots: 4 } } } },
-    }).flink.clusters[0];
+  it("renders the exact FlinkDeployment spec of a Flink 2.2 cluster", async () => {
     assert.deepStrictEqual(
-      flinkDeploymentSpec(cluster),
+      await renderedSpec({ flink: { version: "2.2", clusters: { session: { taskManager: { slots: 4 } } } } }),
       expectedSpec({
         image: "flink:2.2.1-scala_2.12-java17",
         flinkVersion: "v2_2",
@@ -110,8 +116,8 @@ describe("session cluster", () => {
     );
   });
 
-  it("merges user Flink configuration last and keeps warm slots", () => {
-    const cluster = parseConfig({
+  it("merges user Flink configuration last and keeps warm slots", async () => {
+    const spec = await renderedSpec({
       flink: {
         clusters: {
           session: {
@@ -120,8 +126,8 @@ describe("session cluster", () => {
           },
         },
       },
-    }).flink.clusters[0];
-    const conf = flinkDeploymentSpec(cluster).flinkConfiguration as Record<string, string>;
+    });
+    const conf = spec.flinkConfiguration as Record<string, string>;
     assert.strictEqual(conf["taskmanager.numberOfTaskSlots"], "8");
     assert.strictEqual(conf["pipeline.object-reuse"], "true");
     assert.strictEqual(conf["slotmanager.number-of-slots.min"], "4");
@@ -132,8 +138,8 @@ describe("session cluster", () => {
     );
   });
 
-  it("adds an ingress with class, host and TLS, and reports its URL", () => {
-    const cluster = parseConfig({
+  it("adds an ingress with class, host and TLS, and reports its URL", async () => {
+    const raw = {
       flink: {
         clusters: {
           session: {
@@ -146,12 +152,13 @@ describe("session cluster", () => {
           },
         },
       },
-    }).flink.clusters[0];
-    assert.deepStrictEqual(flinkDeploymentSpec(cluster).ingress, {
+    };
+    assert.deepStrictEqual((await renderedSpec(raw)).ingress, {
       template: "flink.example.com",
       className: "nginx",
       tls: [{ hosts: ["flink.example.com"], secretName: "flink-tls" }],
     });
+    const cluster = parseConfig(raw).flink.clusters[0];
     assert.strictEqual(ingressUrl(cluster), "https://flink.example.com/");
     assert.strictEqual(restUrl(cluster), "http://session-rest.flink.svc:8081");
     assert.strictEqual(ingressUrl(parseConfig({}).flink.clusters[0]), undefined);

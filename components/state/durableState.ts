@@ -1,0 +1,151 @@
+/**
+ * Durable state and HA for the session clusters: runs the managed stores (MinIO, HDFS, ZooKeeper) that the config
+ * asks for, and hands every cluster namespace what its pods reference (a credentials Secret, a Hadoop
+ * configuration ConfigMap). Consumers see connection objects only, never which kind of store is behind them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformConfig, secretConfigValue } from "../config";
+import { hadoopConfigurationXml } from "../hadoopXml";
+import { platformLabels } from "../labels";
+import { DurableStore, HaSettings } from "./connections";
+import { S3_SECRET_CONFIG_KEYS } from "./config";
+import { Hdfs, hdfsClientProperties } from "./hdfs";
+import { Minio } from "./minio";
+import { ZooKeeper } from "./zookeeper";
+
+/** Name of the per-namespace Secret with S3 credentials, and of the Hadoop configuration ConfigMap. */
+export const S3_CREDENTIALS_SECRET = "flink-s3-credentials";
+export const HADOOP_CONF_CONFIGMAP = "flink-hadoop-conf";
+
+export interface DurableStateArgs {
+  readonly config: PlatformConfig;
+}
+
+export class DurableState extends pulumi.ComponentResource {
+  /** Where checkpoints, savepoints and HA data go; undefined without durable storage. */
+  public readonly store?: DurableStore;
+  public readonly ha: HaSettings;
+  /** Resources that must be ready before Flink uses the store (bucket, base directory, per-namespace objects). */
+  public readonly ready: pulumi.Resource[] = [];
+  public readonly minio?: Minio;
+  public readonly hdfs?: Hdfs;
+  public readonly zookeeper?: ZooKeeper;
+
+  constructor(name: string, args: DurableStateArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:state:DurableState", name, {}, opts);
+    const { storage, ha, platform } = args.config;
+    const namespace = platform.namespace;
+    const allowDataLoss = platform.allowDataLoss;
+    const clusterNamespaces = [...new Set(args.config.flink.clusters.map((c) => c.namespace))];
+
+    if (storage.type === "s3") {
+      const s3 = storage.s3;
+      let credentials: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> } | undefined;
+      let endpoint: string;
+      let pathStyleAccess: boolean;
+      if (s3.mode === "managed") {
+        this.minio = new Minio(
+          "minio",
+          { namespace, bucket: s3.bucket, allowDataLoss, ...s3.managed },
+          { parent: this },
+        );
+        this.ready.push(this.minio.bucketJob);
+        credentials = { accessKey: this.minio.rootUser, secretKey: this.minio.rootPassword };
+        endpoint = this.minio.endpoint;
+        pathStyleAccess = true;
+      } else {
+        endpoint = s3.external.endpoint ?? "";
+        pathStyleAccess = s3.external.pathStyleAccess;
+        if (!s3.external.credentialsSecret) {
+          credentials = {
+            accessKey: secretConfigValue(S3_SECRET_CONFIG_KEYS.accessKey),
+            secretKey: secretConfigValue(S3_SECRET_CONFIG_KEYS.secretKey),
+          };
+        }
+      }
+      const existing = s3.mode === "external" ? s3.external.credentialsSecret : undefined;
+      const secretName = existing?.name ?? S3_CREDENTIALS_SECRET;
+      if (credentials) {
+        for (const ns of clusterNamespaces) {
+          this.ready.push(
+            new k8s.core.v1.Secret(
+              `${name}-s3-credentials-${ns}`,
+              {
+                metadata: {
+                  name: S3_CREDENTIALS_SECRET,
+                  namespace: ns,
+                  labels: platformLabels("flink-s3-credentials"),
+                },
+                stringData: { accessKey: credentials.accessKey, secretKey: credentials.secretKey },
+              },
+              { parent: this },
+            ),
+          );
+        }
+      }
+      this.store = {
+        kind: "s3",
+        endpoint,
+        bucket: s3.bucket,
+        pathStyleAccess,
+        accessKey: { name: secretName, key: existing?.accessKeyKey ?? "accessKey" },
+        secretKey: { name: secretName, key: existing?.secretKeyKey ?? "secretKey" },
+      };
+    } else if (storage.type === "hdfs") {
+      const hdfs = storage.hdfs;
+      let defaultFS = hdfs.external.defaultFS ?? "";
+      let replication = 3;
+      if (hdfs.mode === "managed") {
+        this.hdfs = new Hdfs(
+          "hdfs",
+          { namespace, baseDirectory: `/${storage.pathPrefix}`, allowDataLoss, ...hdfs.managed },
+          { parent: this },
+        );
+        this.ready.push(this.hdfs.baseDirectoryJob);
+        defaultFS = this.hdfs.defaultFS;
+        replication = hdfs.managed.replication;
+      }
+      const existingConfigMap = hdfs.mode === "external" ? hdfs.external.configMap : undefined;
+      if (!existingConfigMap) {
+        const properties = hdfsClientProperties(defaultFS, replication);
+        for (const ns of clusterNamespaces) {
+          this.ready.push(
+            new k8s.core.v1.ConfigMap(
+              `${name}-hadoop-conf-${ns}`,
+              {
+                metadata: {
+                  name: HADOOP_CONF_CONFIGMAP,
+                  namespace: ns,
+                  labels: platformLabels("flink-hadoop-conf"),
+                },
+                data: {
+                  "core-site.xml": hadoopConfigurationXml(properties.core),
+                  "hdfs-site.xml": hadoopConfigurationXml(properties.hdfs),
+                },
+              },
+              { parent: this },
+            ),
+          );
+        }
+      }
+      this.store = { kind: "hdfs", defaultFS, configMap: existingConfigMap ?? HADOOP_CONF_CONFIGMAP };
+    }
+
+    if (ha.type === "zookeeper") {
+      let quorum = ha.zookeeper.external.quorum ?? "";
+      if (ha.zookeeper.mode === "managed") {
+        this.zookeeper = new ZooKeeper(
+          "zookeeper",
+          { namespace, allowDataLoss, ...ha.zookeeper.managed },
+          { parent: this },
+        );
+        quorum = this.zookeeper.quorum;
+      }
+      this.ha = { type: "zookeeper", quorum, rootPath: ha.zookeeper.rootPath };
+    } else {
+      this.ha = { type: ha.type };
+    }
+    this.registerOutputs({});
+  }
+}

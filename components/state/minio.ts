@@ -1,0 +1,203 @@
+/**
+ * A managed MinIO: one-node S3 store for checkpoints, savepoints and HA data, with generated root credentials and
+ * the bucket created by an idempotent Job.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  claimRetentionPolicy,
+  ContainerResources,
+  nonRootPodSecurityContext,
+  restrictedContainerSecurityContext,
+} from "../kube";
+import { platformLabels, selectorLabels } from "../labels";
+
+export const MINIO_API_PORT = 9000;
+export const MINIO_CONSOLE_PORT = 9001;
+/** Keys of the root credentials Secret. */
+export const MINIO_SECRET_KEYS = { user: "rootUser", password: "rootPassword" } as const;
+
+export interface MinioArgs {
+  readonly namespace: string;
+  readonly image: string;
+  readonly bucket: string;
+  readonly volume: { readonly size: string; readonly storageClass?: string };
+  readonly resources: ContainerResources;
+  readonly allowDataLoss: boolean;
+}
+
+const httpProbe = (path: string, initialDelaySeconds: number) => ({
+  httpGet: { path, port: MINIO_API_PORT },
+  initialDelaySeconds,
+  periodSeconds: 10,
+  timeoutSeconds: 5,
+  failureThreshold: 3,
+});
+
+/**
+ * The bucket Job's script: wait until MinIO answers, then create the bucket if it is missing. Credentials come
+ * from the environment (a Secret), never from the script text.
+ */
+export function bucketScript(endpoint: string, bucket: string): string {
+  return [
+    "set -eu",
+    "export MC_CONFIG_DIR=/tmp/mc",
+    "attempt=0",
+    `until mc alias set platform ${endpoint} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do`,
+    "  attempt=$((attempt + 1))",
+    '  if [ "$attempt" -ge 60 ]; then echo "MinIO did not answer" >&2; exit 1; fi',
+    "  sleep 5",
+    "done",
+    `mc mb --ignore-existing platform/${bucket}`,
+    "",
+  ].join("\n");
+}
+
+export class Minio extends pulumi.ComponentResource {
+  /** In-cluster endpoint of the S3 API. */
+  public readonly endpoint: string;
+  /** Secret with the root credentials (keys MINIO_SECRET_KEYS), in the MinIO namespace. */
+  public readonly secretName: string;
+  public readonly rootUser: pulumi.Output<string>;
+  public readonly rootPassword: pulumi.Output<string>;
+  /** Completes once the bucket exists; depend on it before Flink writes there. */
+  public readonly bucketJob: k8s.batch.v1.Job;
+
+  constructor(name: string, args: MinioArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:state:Minio", name, {}, opts);
+    const labels = platformLabels("minio", name);
+    const selector = selectorLabels("minio", name);
+    this.endpoint = `http://${name}.${args.namespace}.svc:${MINIO_API_PORT}`;
+    this.secretName = `${name}-root`;
+
+    const user = new random.RandomPassword(
+      `${name}-root-user`,
+      { length: 16, special: false },
+      { parent: this },
+    );
+    const password = new random.RandomPassword(
+      `${name}-root-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    this.rootUser = pulumi.secret(user.result);
+    this.rootPassword = pulumi.secret(password.result);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-root`,
+      {
+        metadata: { name: this.secretName, namespace: args.namespace, labels },
+        stringData: { [MINIO_SECRET_KEYS.user]: user.result, [MINIO_SECRET_KEYS.password]: password.result },
+      },
+      { parent: this },
+    );
+    const credentialsEnv = [
+      {
+        name: "MINIO_ROOT_USER",
+        valueFrom: { secretKeyRef: { name: this.secretName, key: MINIO_SECRET_KEYS.user } },
+      },
+      {
+        name: "MINIO_ROOT_PASSWORD",
+        valueFrom: { secretKeyRef: { name: this.secretName, key: MINIO_SECRET_KEYS.password } },
+      },
+    ];
+
+    const service = new k8s.core.v1.Service(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          selector,
+          ports: [
+            { name: "s3", port: MINIO_API_PORT, targetPort: "s3" },
+            { name: "console", port: MINIO_CONSOLE_PORT, targetPort: "console" },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    const statefulSet = new k8s.apps.v1.StatefulSet(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          serviceName: name,
+          replicas: 1,
+          selector: { matchLabels: selector },
+          persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.allowDataLoss),
+          template: {
+            metadata: { labels },
+            spec: {
+              securityContext: nonRootPodSecurityContext(1000),
+              containers: [
+                {
+                  name: "minio",
+                  image: args.image,
+                  args: ["server", "/data", "--console-address", `:${MINIO_CONSOLE_PORT}`],
+                  env: [...credentialsEnv, { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" }],
+                  ports: [
+                    { name: "s3", containerPort: MINIO_API_PORT },
+                    { name: "console", containerPort: MINIO_CONSOLE_PORT },
+                  ],
+                  livenessProbe: httpProbe("/minio/health/live", 10),
+                  readinessProbe: httpProbe("/minio/health/ready", 5),
+                  resources: args.resources,
+                  securityContext: restrictedContainerSecurityContext(),
+                  volumeMounts: [{ name: "data", mountPath: "/data" }],
+                },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "data", labels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                ...(args.volume.storageClass ? { storageClassName: args.volume.storageClass } : {}),
+                resources: { requests: { storage: args.volume.size } },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [secret] },
+    );
+
+    // The image ships the mc client; the Job is idempotent (mb --ignore-existing) and named after its bucket, so
+    // it only runs again when the bucket changes.
+    this.bucketJob = new k8s.batch.v1.Job(
+      `${name}-bucket`,
+      {
+        metadata: { name: `${name}-bucket-${args.bucket}`.slice(0, 63), namespace: args.namespace, labels },
+        spec: {
+          backoffLimit: 6,
+          template: {
+            metadata: { labels: platformLabels("minio-bucket", name) },
+            spec: {
+              restartPolicy: "OnFailure",
+              securityContext: nonRootPodSecurityContext(1000),
+              containers: [
+                {
+                  name: "create-bucket",
+                  image: args.image,
+                  command: ["sh", "-c", bucketScript(`http://${name}:${MINIO_API_PORT}`, args.bucket)],
+                  env: credentialsEnv,
+                  resources: {
+                    requests: { cpu: "50m", memory: "64Mi" },
+                    limits: { cpu: "250m", memory: "256Mi" },
+                  },
+                  securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true }),
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                },
+              ],
+              volumes: [{ name: "tmp", emptyDir: {} }],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: [service, statefulSet] },
+    );
+    this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
+  }
+}

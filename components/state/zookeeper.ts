@@ -1,0 +1,167 @@
+/**
+ * A managed ZooKeeper ensemble (official image) for JobManager HA: a StatefulSet of 1 or 3 servers whose ids come
+ * from the pod ordinal, a headless Service that publishes not-ready addresses (servers must find each other
+ * before any of them is ready), a client Service, and a PodDisruptionBudget that keeps the quorum.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  claimRetentionPolicy,
+  ContainerResources,
+  nonRootPodSecurityContext,
+  restrictedContainerSecurityContext,
+} from "../kube";
+import { platformLabels, selectorLabels } from "../labels";
+
+export const ZOOKEEPER_CLIENT_PORT = 2181;
+export const ZOOKEEPER_METRICS_PORT = 7000;
+
+export interface ZooKeeperArgs {
+  readonly namespace: string;
+  readonly image: string;
+  readonly replicas: 1 | 3;
+  readonly volume: { readonly size: string; readonly storageClass?: string };
+  readonly resources: ContainerResources;
+  readonly allowDataLoss: boolean;
+}
+
+/** `ZOO_SERVERS` for an ensemble: `server.<id>=<pod>.<headless>...:2888:3888;2181`, ids from 1. */
+export function zooServers(name: string, namespace: string, replicas: number): string {
+  return Array.from(
+    { length: replicas },
+    (_, i) =>
+      `server.${i + 1}=${name}-${i}.${name}-headless.${namespace}.svc:2888:3888;${ZOOKEEPER_CLIENT_PORT}`,
+  ).join(" ");
+}
+
+/** Client connection string of the ensemble, through the client Service. */
+export function zooQuorum(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc:${ZOOKEEPER_CLIENT_PORT}`;
+}
+
+/** The image's entrypoint writes ZOO_MY_ID to /data/myid; the id is the pod ordinal plus one. */
+const START_COMMAND =
+  "export ZOO_MY_ID=$(( ${HOSTNAME##*-} + 1 )); exec /docker-entrypoint.sh zkServer.sh start-foreground";
+
+const fourLetterProbe = (command: string, expect: string, initialDelaySeconds: number) => ({
+  exec: {
+    command: ["sh", "-c", `echo ${command} | nc -w 2 127.0.0.1 ${ZOOKEEPER_CLIENT_PORT} | grep -q ${expect}`],
+  },
+  initialDelaySeconds,
+  periodSeconds: 10,
+  timeoutSeconds: 5,
+  failureThreshold: 3,
+});
+
+export class ZooKeeper extends pulumi.ComponentResource {
+  /** Client connection string. */
+  public readonly quorum: string;
+
+  constructor(name: string, args: ZooKeeperArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:state:ZooKeeper", name, {}, opts);
+    const labels = platformLabels("zookeeper", name);
+    const selector = selectorLabels("zookeeper", name);
+    const ports = [
+      { name: "client", port: ZOOKEEPER_CLIENT_PORT },
+      { name: "follower", port: 2888 },
+      { name: "election", port: 3888 },
+    ];
+    const headless = new k8s.core.v1.Service(
+      `${name}-headless`,
+      {
+        metadata: { name: `${name}-headless`, namespace: args.namespace, labels },
+        spec: {
+          clusterIP: "None",
+          publishNotReadyAddresses: true,
+          selector,
+          ports: ports.map((p) => ({ ...p, targetPort: p.name })),
+        },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Service(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: { selector, ports: [{ name: "client", port: ZOOKEEPER_CLIENT_PORT, targetPort: "client" }] },
+      },
+      { parent: this },
+    );
+    new k8s.apps.v1.StatefulSet(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          serviceName: `${name}-headless`,
+          replicas: args.replicas,
+          // Servers of an ensemble start together; waiting for each in turn would never form a quorum.
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: selector },
+          persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.allowDataLoss),
+          template: {
+            metadata: { labels },
+            spec: {
+              securityContext: nonRootPodSecurityContext(1000),
+              containers: [
+                {
+                  name: "zookeeper",
+                  image: args.image,
+                  command: ["bash", "-c", START_COMMAND],
+                  env: [
+                    { name: "ZOO_SERVERS", value: zooServers(name, args.namespace, args.replicas) },
+                    { name: "ZOO_STANDALONE_ENABLED", value: String(args.replicas === 1) },
+                    { name: "ZOO_4LW_COMMANDS_WHITELIST", value: "ruok,srvr,mntr" },
+                    { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "24" },
+                    {
+                      name: "ZOO_CFG_EXTRA",
+                      value: [
+                        "quorumListenOnAllIPs=true",
+                        "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProviderFactory",
+                        `metricsProvider.httpPort=${ZOOKEEPER_METRICS_PORT}`,
+                      ].join(" "),
+                    },
+                    { name: "JVMFLAGS", value: "-XX:MaxRAMPercentage=60" },
+                  ],
+                  ports: [
+                    ...ports.map((p) => ({ name: p.name, containerPort: p.port })),
+                    { name: "metrics", containerPort: ZOOKEEPER_METRICS_PORT },
+                  ],
+                  livenessProbe: fourLetterProbe("ruok", "imok", 20),
+                  readinessProbe: fourLetterProbe("srvr", "Mode", 10),
+                  resources: args.resources,
+                  securityContext: restrictedContainerSecurityContext(),
+                  volumeMounts: [
+                    { name: "data", mountPath: "/data", subPath: "data" },
+                    { name: "data", mountPath: "/datalog", subPath: "datalog" },
+                  ],
+                },
+              ],
+            },
+          },
+          volumeClaimTemplates: [
+            {
+              metadata: { name: "data", labels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                ...(args.volume.storageClass ? { storageClassName: args.volume.storageClass } : {}),
+                resources: { requests: { storage: args.volume.size } },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [headless] },
+    );
+    // Voluntary disruptions (node drains) may take one server at a time, which keeps a 3-server quorum.
+    new k8s.policy.v1.PodDisruptionBudget(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      },
+      { parent: this },
+    );
+    this.quorum = zooQuorum(name, args.namespace);
+    this.registerOutputs({ quorum: this.quorum });
+  }
+}
