@@ -106,6 +106,8 @@ export const configSchema = z.strictObject({
           mavenRepository: z.url({ protocol: /^https?$/ }).prefault("https://repo1.maven.org/maven2"),
           /** Image of the fetching init containers (needs sh, curl and sha256sum). */
           fetcherImage: pinnedImage.prefault("curlimages/curl:8.11.1"),
+          /** False when the Flink images already carry every jar a feature needs (in lib/); nothing is fetched. */
+          fetchJars: z.boolean().prefault(true),
         })
         .prefault({}),
     })

@@ -11,7 +11,6 @@ import { FlinkOperator, OPERATOR_VERSION, operatorArgs } from "./operator";
 import { FlinkSessionCluster } from "./sessionCluster";
 import { DurableState } from "./state/durableState";
 import { StateInputs } from "./state/flinkState";
-import { HADOOP_CLIENT_JARS } from "./state/hadoopJars";
 
 export interface FlinkPlatformArgs {
   readonly config: PlatformConfig;
@@ -65,18 +64,13 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       store: this.state?.store,
       pathPrefix: config.storage.pathPrefix,
       ha: this.state?.ha ?? { type: config.ha.type === "kubernetes" ? "kubernetes" : "off" },
-      hadoopJars: {
-        repository: config.platform.artifacts.mavenRepository,
-        fetcherImage: config.platform.artifacts.fetcherImage,
-        jars: HADOOP_CLIENT_JARS,
-      },
     };
 
     const clusters: Record<string, SessionClusterOutputs> = {};
     for (const cluster of config.flink.clusters) {
       const session = new FlinkSessionCluster(
         `${name}-${cluster.name}`,
-        { cluster, state },
+        { cluster, state, artifacts: config.platform.artifacts },
         {
           parent: this,
           dependsOn: [

@@ -9,7 +9,8 @@ import { FLINK_RELEASES } from "./flinkVersions";
 import { PROMETHEUS_PORT, sessionFlinkConfiguration } from "./flinkConfiguration";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "./kube";
 import { platformLabels } from "./labels";
-import { StateInputs, StatePodSettings, stateSettings } from "./state/flinkState";
+import { ArtifactSettings, mergeAdditions, PodAdditions } from "./podAdditions";
+import { StateInputs, stateSettings } from "./state/flinkState";
 
 /** Port of the JobManager REST API and web UI (`<cluster>-rest` Service). */
 export const REST_PORT = 8081;
@@ -25,6 +26,10 @@ export interface FlinkSessionClusterArgs {
   readonly cluster: ResolvedSessionCluster;
   /** Checkpointing, durable store and HA of the platform. */
   readonly state: StateInputs;
+  /** Where jars the image lacks come from. */
+  readonly artifacts: ArtifactSettings;
+  /** What other features (Hive, ...) add to the pods. */
+  readonly additions?: readonly PodAdditions[];
 }
 
 /** Name of the service account, Role and RoleBinding of a cluster. */
@@ -76,7 +81,7 @@ const tcpProbe = (port: number, initialDelaySeconds: number) => ({
  * The pod template shared by JobManager and TaskManager pods: non-root, no privilege escalation, and the Prometheus
  * reporter's port named `metrics` (Flink merges template ports with its own).
  */
-function sharedPodTemplate(cluster: ResolvedSessionCluster, state: StatePodSettings) {
+function sharedPodTemplate(cluster: ResolvedSessionCluster, state: PodAdditions) {
   const mainContainer: Record<string, unknown> = {
     name: MAIN_CONTAINER,
     ports: [{ name: "metrics", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
@@ -103,7 +108,7 @@ function sharedPodTemplate(cluster: ResolvedSessionCluster, state: StatePodSetti
  * The FlinkDeployment `spec` of a session cluster. Pure, so tests can pin the exact spec. Requests and limits of
  * the Flink containers come from `resource` (the operator sets both from it).
  */
-export function flinkDeploymentSpec(cluster: ResolvedSessionCluster, state: StatePodSettings) {
+export function flinkDeploymentSpec(cluster: ResolvedSessionCluster, state: PodAdditions) {
   const release = FLINK_RELEASES[cluster.version];
   const spec: Record<string, unknown> = {
     image: cluster.image,
@@ -188,7 +193,10 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
           // Ready means the JobManager deployment is up; the operator reports it in the status.
           annotations: { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY" },
         },
-        spec: flinkDeploymentSpec(cluster, stateSettings(cluster, args.state)),
+        spec: flinkDeploymentSpec(
+          cluster,
+          mergeAdditions([stateSettings(cluster, args.state), ...(args.additions ?? [])], args.artifacts),
+        ),
       },
       // The RBAC must exist before the JobManager starts, and outlive it on delete.
       { parent: this, dependsOn: [serviceAccount, role, roleBinding] },

@@ -5,7 +5,8 @@
 import type { ResolvedSessionCluster } from "../config";
 import { FLINK_RELEASES, FlinkRelease } from "../flinkVersions";
 import { DurableStore, HaSettings } from "./connections";
-import { jarFetcherInitContainer, jarFileName, MavenJar } from "../artifacts";
+import { emptyAdditions, PodAdditions } from "../podAdditions";
+import { HADOOP_CLIENT_JARS } from "./hadoopJars";
 
 export interface CheckpointSettings {
   readonly interval: string;
@@ -51,54 +52,32 @@ export function s3PluginJars(release: FlinkRelease): string[] {
   return [`flink-s3-fs-presto-${release.patch}.jar`, `flink-s3-fs-hadoop-${release.patch}.jar`];
 }
 
-/** Folder in Flink pods where the Hadoop client jars are placed (on HADOOP_CLASSPATH). */
-export const HADOOP_LIB_DIR = "/opt/flink/hadoop-lib";
-
-export interface StatePodSettings {
-  readonly flinkConfiguration: Record<string, string>;
-  readonly env: Array<Record<string, unknown>>;
-  readonly volumes: Array<Record<string, unknown>>;
-  readonly volumeMounts: Array<Record<string, unknown>>;
-  readonly initContainers: Array<Record<string, unknown>>;
-}
-
 export interface StateInputs {
   readonly checkpoints: CheckpointSettings;
   readonly store?: DurableStore;
   readonly pathPrefix: string;
   readonly ha: HaSettings;
-  /** Jars that give Flink the Hadoop client for hdfs://, and where to fetch them. */
-  readonly hadoopJars: {
-    readonly repository: string;
-    readonly jars: readonly MavenJar[];
-    readonly fetcherImage: string;
-  };
 }
 
 /**
  * Flink configuration and pod additions for checkpoints, savepoints and HA of one cluster. Credentials are only
  * referenced (secretKeyRef), never copied into the configuration.
  */
-export function stateSettings(cluster: ResolvedSessionCluster, inputs: StateInputs): StatePodSettings {
+export function stateSettings(cluster: ResolvedSessionCluster, inputs: StateInputs): PodAdditions {
   const release = FLINK_RELEASES[cluster.version];
   const keys = checkpointKeys(release);
   const { checkpoints, store, ha } = inputs;
-  const conf: Record<string, string> = {
+  const settings = emptyAdditions();
+  const conf = settings.flinkConfiguration;
+  Object.assign(conf, {
     "execution.checkpointing.interval": checkpoints.interval,
     "execution.checkpointing.mode": checkpoints.mode,
     [keys.retained]: String(checkpoints.retained),
     "state.backend.type": checkpoints.stateBackend,
-  };
+  });
   if (checkpoints.incremental) {
     conf[keys.incremental] = "true";
   }
-  const settings: StatePodSettings = {
-    flinkConfiguration: conf,
-    env: [],
-    volumes: [],
-    volumeMounts: [],
-    initContainers: [],
-  };
   if (!store) {
     return settings;
   }
@@ -129,21 +108,9 @@ export function stateSettings(cluster: ResolvedSessionCluster, inputs: StateInpu
   } else {
     // Flink mounts this ConfigMap at /opt/hadoop/conf and points HADOOP_CONF_DIR at it.
     conf["kubernetes.hadoop.conf.config-map.name"] = store.configMap;
-    const { repository, jars, fetcherImage } = inputs.hadoopJars;
-    settings.volumes.push({ name: "hadoop-lib", emptyDir: {} });
-    settings.volumeMounts.push({ name: "hadoop-lib", mountPath: HADOOP_LIB_DIR, readOnly: true });
-    settings.initContainers.push(
-      jarFetcherInitContainer("fetch-hadoop-jars", fetcherImage, repository, jars, "hadoop-lib"),
-    );
-    // Flink's start scripts append HADOOP_CLASSPATH to the JobManager and TaskManager classpath. Without Kerberos,
-    // HDFS takes the user name from HADOOP_USER_NAME; the managed base directory belongs to `flink`.
-    settings.env.push(
-      {
-        name: "HADOOP_CLASSPATH",
-        value: jars.map((jar) => `${HADOOP_LIB_DIR}/${jarFileName(jar)}`).join(":"),
-      },
-      { name: "HADOOP_USER_NAME", value: "flink" },
-    );
+    // The images ship no Hadoop classes; HDFS as user `flink`, which owns the managed base directory.
+    settings.classpathJars.push(...HADOOP_CLIENT_JARS);
+    settings.env.push({ name: "HADOOP_USER_NAME", value: "flink" });
   }
   return settings;
 }
@@ -180,6 +147,5 @@ export function placeholderStateInputs(parsed: {
     store,
     pathPrefix: parsed.storage.pathPrefix,
     ha,
-    hadoopJars: { repository: "https://repo", jars: [], fetcherImage: "placeholder:1" },
   };
 }

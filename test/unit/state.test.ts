@@ -268,13 +268,25 @@ describe("durable state and HA", () => {
       const env = Object.fromEntries(podSpec.containers[0].env.map((e: any) => [e.name, e.value]));
       assert.strictEqual(
         env.HADOOP_CLASSPATH,
-        "/opt/flink/hadoop-lib/hadoop-client-api-3.4.1.jar:/opt/flink/hadoop-lib/hadoop-client-runtime-3.4.1.jar",
+        "/opt/flink/extra-lib/hadoop-client-api-3.4.1.jar:/opt/flink/extra-lib/hadoop-client-runtime-3.4.1.jar",
       );
       assert.strictEqual(env.HADOOP_USER_NAME, "flink");
       assert.match(
         init.command[2],
         /fetch org\/apache\/hadoop\/hadoop-client-runtime\/3\.4\.1\/hadoop-client-runtime-3\.4\.1\.jar hadoop-client-runtime-3\.4\.1\.jar f6a800a159f918670db533606d33560d6c13b7e13f14eda493280ae33b9eeb2f/,
       );
+    });
+    it("fetches nothing when the Flink image carries the jars itself", async () => {
+      const { resources } = await renderRaw({
+        storage: {
+          type: "hdfs",
+          hdfs: { mode: "external", external: { defaultFS: "hdfs://nn.example:8020" } },
+        },
+        platform: { artifacts: { fetchJars: false } },
+      });
+      const podSpec = ofType(resources, FLINK_DEPLOYMENT)[0].inputs.spec.podTemplate.spec;
+      assert.strictEqual(podSpec.initContainers, undefined);
+      assert.ok(!podSpec.containers[0].env.some((e: any) => e.name === "HADOOP_CLASSPATH"));
     });
   });
 
