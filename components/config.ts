@@ -27,6 +27,7 @@ import {
   flinkMemory,
   pinnedImage,
 } from "./configPrimitives";
+import { monitoringSchema } from "./monitoring/config";
 
 /** The Pulumi project name; config keys are `flink-platform:<area>`. */
 export const PROJECT = "flink-platform";
@@ -143,6 +144,8 @@ export const configSchema = z.strictObject({
       type: z.preprocess((v) => (v === false ? "off" : v), z.enum(["off"])).prefault("off"),
     })
     .prefault({}),
+  /** PodMonitors, alert rules and Grafana dashboards (components/monitoring). */
+  monitoring: monitoringSchema.prefault({}),
 });
 
 /** The raw, parsed configuration (defaults applied, before cross-field checks). */
