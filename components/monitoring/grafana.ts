@@ -226,7 +226,8 @@ function templating(variables: readonly LabelVariable[]) {
     name: variable.name,
     label: variable.label,
     datasource: DATASOURCE,
-    query: { query: variableQuery(variable), refId: `${variable.name}-query` },
+    // The plain-string form, which every Grafana version since 7 reads (newer ones convert it on load).
+    query: variableQuery(variable),
     definition: variableQuery(variable),
     refresh: 2, // on time range change, so new clusters and jobs appear
     sort: 1,
