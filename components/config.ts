@@ -35,6 +35,7 @@ import {
   storageSchema,
 } from "./state/config";
 import { placeholderStateInputs, stateSettings } from "./state/flinkState";
+import { monitoringSchema } from "./monitoring/config";
 
 /** The Pulumi project name; config keys are `flink-platform:<area>`. */
 export const PROJECT = "flink-platform";
@@ -159,6 +160,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   storage: storageSchema,
   ha: haSchema,
+  /** PodMonitors, alert rules and Grafana dashboards (components/monitoring). */
+  monitoring: monitoringSchema.prefault({}),
 });
 
 /** The raw, parsed configuration (defaults applied, before cross-field checks). */

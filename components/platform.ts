@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
 import { platformLabels } from "./labels";
+import { monitoringArgs, monitoringWanted, PlatformMonitoring, ScrapeTarget } from "./monitoring";
 import { FlinkOperator, OPERATOR_VERSION, operatorArgs } from "./operator";
 import { FlinkSessionCluster } from "./sessionCluster";
 import { DurableState } from "./state/durableState";
@@ -87,6 +88,18 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       };
     }
     this.clusters = clusters;
+
+    // Backing services publish what Prometheus should scrape (`podScrapeTarget`).
+    const scrapeTargets: ScrapeTarget[] = [
+      this.state?.minio?.scrapeTarget,
+      this.state?.zookeeper?.scrapeTarget,
+    ].filter((target): target is ScrapeTarget => target !== undefined);
+    if (monitoringWanted(config)) {
+      new PlatformMonitoring(`${name}-monitoring`, monitoringArgs(config, scrapeTargets), {
+        parent: this,
+        dependsOn: namespaces,
+      });
+    }
     this.registerOutputs({ namespace: this.namespace, operatorVersion: this.operatorVersion, clusters });
   }
 }

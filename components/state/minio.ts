@@ -12,6 +12,7 @@ import {
   restrictedContainerSecurityContext,
 } from "../kube";
 import { platformLabels, selectorLabels } from "../labels";
+import { podScrapeTarget, ScrapeTarget } from "../monitoring/scrapeTargets";
 
 export const MINIO_API_PORT = 9000;
 export const MINIO_CONSOLE_PORT = 9001;
@@ -63,6 +64,8 @@ export class Minio extends pulumi.ComponentResource {
   public readonly rootPassword: pulumi.Output<string>;
   /** Completes once the bucket exists; depend on it before Flink writes there. */
   public readonly bucketJob: k8s.batch.v1.Job;
+  /** What Prometheus scrapes: cluster metrics on the S3 port (public, MINIO_PROMETHEUS_AUTH_TYPE). */
+  public readonly scrapeTarget: ScrapeTarget;
 
   constructor(name: string, args: MinioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:state:Minio", name, {}, opts);
@@ -117,6 +120,38 @@ export class Minio extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const template = {
+      metadata: { labels },
+      spec: {
+        securityContext: nonRootPodSecurityContext(1000),
+        containers: [
+          {
+            name: "minio",
+            image: args.image,
+            args: ["server", "/data", "--console-address", `:${MINIO_CONSOLE_PORT}`],
+            env: [...credentialsEnv, { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" }],
+            ports: [
+              { name: "s3", containerPort: MINIO_API_PORT },
+              { name: "console", containerPort: MINIO_CONSOLE_PORT },
+            ],
+            livenessProbe: httpProbe("/minio/health/live", 10),
+            readinessProbe: httpProbe("/minio/health/ready", 5),
+            resources: args.resources,
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [{ name: "data", mountPath: "/data" }],
+          },
+        ],
+      },
+    };
+    this.scrapeTarget = podScrapeTarget({
+      name,
+      namespace: args.namespace,
+      pod: template,
+      selectBy: Object.keys(selector),
+      port: "s3",
+      exporter: "minio",
+    });
+
     const statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       {
@@ -126,29 +161,7 @@ export class Minio extends pulumi.ComponentResource {
           replicas: 1,
           selector: { matchLabels: selector },
           persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.allowDataLoss),
-          template: {
-            metadata: { labels },
-            spec: {
-              securityContext: nonRootPodSecurityContext(1000),
-              containers: [
-                {
-                  name: "minio",
-                  image: args.image,
-                  args: ["server", "/data", "--console-address", `:${MINIO_CONSOLE_PORT}`],
-                  env: [...credentialsEnv, { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" }],
-                  ports: [
-                    { name: "s3", containerPort: MINIO_API_PORT },
-                    { name: "console", containerPort: MINIO_CONSOLE_PORT },
-                  ],
-                  livenessProbe: httpProbe("/minio/health/live", 10),
-                  readinessProbe: httpProbe("/minio/health/ready", 5),
-                  resources: args.resources,
-                  securityContext: restrictedContainerSecurityContext(),
-                  volumeMounts: [{ name: "data", mountPath: "/data" }],
-                },
-              ],
-            },
-          },
+          template,
           volumeClaimTemplates: [
             {
               metadata: { name: "data", labels },

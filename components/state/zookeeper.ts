@@ -12,6 +12,7 @@ import {
   restrictedContainerSecurityContext,
 } from "../kube";
 import { platformLabels, selectorLabels } from "../labels";
+import { podScrapeTarget, ScrapeTarget } from "../monitoring/scrapeTargets";
 
 export const ZOOKEEPER_CLIENT_PORT = 2181;
 export const ZOOKEEPER_METRICS_PORT = 7000;
@@ -56,6 +57,8 @@ const fourLetterProbe = (command: string, expect: string, initialDelaySeconds: n
 export class ZooKeeper extends pulumi.ComponentResource {
   /** Client connection string. */
   public readonly quorum: string;
+  /** What Prometheus scrapes: the metrics provider's port. */
+  public readonly scrapeTarget: ScrapeTarget;
 
   constructor(name: string, args: ZooKeeperArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:state:ZooKeeper", name, {}, opts);
@@ -87,6 +90,54 @@ export class ZooKeeper extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const template = {
+      metadata: { labels },
+      spec: {
+        securityContext: nonRootPodSecurityContext(1000),
+        containers: [
+          {
+            name: "zookeeper",
+            image: args.image,
+            command: ["bash", "-c", START_COMMAND],
+            env: [
+              { name: "ZOO_SERVERS", value: zooServers(name, args.namespace, args.replicas) },
+              { name: "ZOO_STANDALONE_ENABLED", value: String(args.replicas === 1) },
+              { name: "ZOO_4LW_COMMANDS_WHITELIST", value: "ruok,srvr,mntr" },
+              { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "24" },
+              {
+                name: "ZOO_CFG_EXTRA",
+                value: [
+                  "quorumListenOnAllIPs=true",
+                  "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProviderFactory",
+                  `metricsProvider.httpPort=${ZOOKEEPER_METRICS_PORT}`,
+                ].join(" "),
+              },
+              { name: "JVMFLAGS", value: "-XX:MaxRAMPercentage=60" },
+            ],
+            ports: [
+              ...ports.map((p) => ({ name: p.name, containerPort: p.port })),
+              { name: "metrics", containerPort: ZOOKEEPER_METRICS_PORT },
+            ],
+            livenessProbe: fourLetterProbe("ruok", "imok", 20),
+            readinessProbe: fourLetterProbe("srvr", "Mode", 10),
+            resources: args.resources,
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [
+              { name: "data", mountPath: "/data", subPath: "data" },
+              { name: "data", mountPath: "/datalog", subPath: "datalog" },
+            ],
+          },
+        ],
+      },
+    };
+    this.scrapeTarget = podScrapeTarget({
+      name,
+      namespace: args.namespace,
+      pod: template,
+      selectBy: Object.keys(selector),
+      port: "metrics",
+      exporter: "zookeeper",
+    });
     new k8s.apps.v1.StatefulSet(
       name,
       {
@@ -98,46 +149,7 @@ export class ZooKeeper extends pulumi.ComponentResource {
           podManagementPolicy: "Parallel",
           selector: { matchLabels: selector },
           persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.allowDataLoss),
-          template: {
-            metadata: { labels },
-            spec: {
-              securityContext: nonRootPodSecurityContext(1000),
-              containers: [
-                {
-                  name: "zookeeper",
-                  image: args.image,
-                  command: ["bash", "-c", START_COMMAND],
-                  env: [
-                    { name: "ZOO_SERVERS", value: zooServers(name, args.namespace, args.replicas) },
-                    { name: "ZOO_STANDALONE_ENABLED", value: String(args.replicas === 1) },
-                    { name: "ZOO_4LW_COMMANDS_WHITELIST", value: "ruok,srvr,mntr" },
-                    { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "24" },
-                    {
-                      name: "ZOO_CFG_EXTRA",
-                      value: [
-                        "quorumListenOnAllIPs=true",
-                        "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProviderFactory",
-                        `metricsProvider.httpPort=${ZOOKEEPER_METRICS_PORT}`,
-                      ].join(" "),
-                    },
-                    { name: "JVMFLAGS", value: "-XX:MaxRAMPercentage=60" },
-                  ],
-                  ports: [
-                    ...ports.map((p) => ({ name: p.name, containerPort: p.port })),
-                    { name: "metrics", containerPort: ZOOKEEPER_METRICS_PORT },
-                  ],
-                  livenessProbe: fourLetterProbe("ruok", "imok", 20),
-                  readinessProbe: fourLetterProbe("srvr", "Mode", 10),
-                  resources: args.resources,
-                  securityContext: restrictedContainerSecurityContext(),
-                  volumeMounts: [
-                    { name: "data", mountPath: "/data", subPath: "data" },
-                    { name: "data", mountPath: "/datalog", subPath: "datalog" },
-                  ],
-                },
-              ],
-            },
-          },
+          template,
           volumeClaimTemplates: [
             {
               metadata: { name: "data", labels },

@@ -1,0 +1,231 @@
+/**
+ * Alert rules (a PrometheusRule) for the session clusters, the operator and the scraped backing services. Every rule
+ * says what broke (`summary`), what it means (`description`) and the first thing to do (`runbook`).
+ *
+ * Flink exports its counters as gauges that only grow while a job lives, so `increase()` over them is correct (a
+ * JobManager restart looks like a counter reset). Rules on Flink series only see what the platform's PodMonitors
+ * scrape: those series carry `flink_cluster`, which other Flink deployments in the cluster do not.
+ */
+import {
+  FLINK_CLUSTER_LABEL as CLUSTER,
+  FLINK_COMPONENT_LABEL as COMPONENT,
+  OPERATOR_POD_MONITOR_NAME,
+  prometheusJob,
+} from "./podMonitors";
+import { EXPORTERS, ScrapeTarget } from "./scrapeTargets";
+
+export type Severity = "critical" | "warning";
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** How long the condition must hold before the alert fires. */
+  readonly for: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly description: string;
+  readonly runbook: string;
+}
+
+export interface AlertRuleGroup {
+  readonly name: string;
+  readonly rules: readonly AlertRule[];
+}
+
+export interface AlertRuleArgs {
+  readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
+  /** Namespace of the operator the platform installed and scrapes; undefined when it does not. */
+  readonly operatorNamespace?: string;
+  readonly targets: readonly ScrapeTarget[];
+}
+
+const BY_CLUSTER = `namespace, ${CLUSTER}`;
+const BY_JOB = `namespace, ${CLUSTER}, job_name`;
+const WHERE = "{{ $labels.namespace }}/{{ $labels.flink_cluster }}";
+
+/** Rules that hold for every session cluster (they group by cluster). */
+function flinkRules(): AlertRule[] {
+  // Average checkpoint duration in seconds over a window, optionally ending `offset` ago.
+  const avgDuration = (range: string, offset?: string) =>
+    `max by (${BY_JOB}) (avg_over_time(flink_jobmanager_job_lastCheckpointDuration[${range}]${offset ? ` offset ${offset}` : ""})) / 1000`;
+  return [
+    {
+      alert: "FlinkNoTaskManagers",
+      expr: [
+        `sum by (${BY_CLUSTER}) (flink_jobmanager_numRegisteredTaskManagers) == 0`,
+        `and on (${BY_CLUSTER}) count by (${BY_CLUSTER}) (flink_jobmanager_job_numRestarts)`,
+      ].join("\n"),
+      for: "10m",
+      severity: "critical",
+      summary: `Flink cluster ${WHERE} has jobs but no TaskManager`,
+      description:
+        "Jobs are submitted to the cluster but no TaskManager has been registered for 10 minutes, so none of them runs.",
+      runbook:
+        "kubectl -n <namespace> get pods -l app=<cluster>,component=taskmanager; Pending pods mean no room in the cluster (describe one), crashing pods show why in their log.",
+    },
+    {
+      alert: "FlinkNoFreeSlots",
+      expr: [
+        `sum by (${BY_CLUSTER}) (flink_jobmanager_taskSlotsAvailable) == 0`,
+        `and on (${BY_CLUSTER}) sum by (${BY_CLUSTER}) (flink_jobmanager_numPendingTaskManagers) > 0`,
+      ].join("\n"),
+      for: "10m",
+      severity: "warning",
+      summary: `Flink cluster ${WHERE} has no free task slot and its new TaskManagers do not start`,
+      description:
+        "Every task slot is taken and the TaskManagers Flink requested for more have not registered for 10 minutes; new jobs and rescaled jobs wait.",
+      runbook:
+        "kubectl -n <namespace> get pods -l app=<cluster>,component=taskmanager and describe the Pending ones (node capacity, quota, image pull); add capacity or lower parallelism.",
+    },
+    {
+      alert: "FlinkCheckpointsFailing",
+      expr: `sum by (${BY_JOB}) (increase(flink_jobmanager_job_numberOfFailedCheckpoints[15m])) >= 3`,
+      for: "5m",
+      severity: "warning",
+      summary: `Checkpoints of job {{ $labels.job_name }} on ${WHERE} keep failing`,
+      description:
+        '{{ $value | printf "%.0f" }} checkpoints failed in the last 15 minutes; on a failure the job would restart from an old state.',
+      runbook:
+        "Open the job's Checkpoints tab in the Flink UI for the failure cause (timeout, storage errors, declined tasks); check the checkpoint storage (S3/HDFS) is reachable and not full.",
+    },
+    {
+      alert: "FlinkCheckpointDurationGrowing",
+      expr: [
+        `${avgDuration("30m")} > 2 * (${avgDuration("6h", "30m")})`,
+        `and ${avgDuration("30m")} > 30`,
+      ].join("\n"),
+      for: "30m",
+      severity: "warning",
+      summary: `Checkpoints of job {{ $labels.job_name }} on ${WHERE} take twice as long as before`,
+      description:
+        "The last 30 minutes' checkpoints took {{ $value | humanizeDuration }} on average, more than twice the average of the 6 hours before, and over 30 s.",
+      runbook:
+        "Look for backpressure (checkpoint barriers wait behind records) and state growth in the Flink dashboard; consider unaligned checkpoints, incremental RocksDB checkpoints or more parallelism.",
+    },
+    {
+      alert: "FlinkJobRestarting",
+      expr: `sum by (${BY_JOB}) (increase(flink_jobmanager_job_numRestarts[15m])) >= 3`,
+      for: "5m",
+      severity: "warning",
+      summary: `Job {{ $labels.job_name }} on ${WHERE} keeps restarting`,
+      description: '{{ $value | printf "%.0f" }} restarts in the last 15 minutes.',
+      runbook:
+        "Open the job's Exceptions tab in the Flink UI (or the JobManager log) for the root cause; a restart loop usually comes from bad records, a lost dependency or too little memory.",
+    },
+    {
+      alert: "FlinkTaskBackPressured",
+      expr: `max by (${BY_JOB}, task_name) (flink_taskmanager_job_task_backPressuredTimeMsPerSecond) > 500`,
+      for: "15m",
+      severity: "warning",
+      summary: `Task {{ $labels.task_name }} of job {{ $labels.job_name }} on ${WHERE} is back-pressured`,
+      description:
+        "A subtask has spent more than half of its time back-pressured for 15 minutes: a downstream task cannot keep up, so throughput drops and latency grows.",
+      runbook:
+        "Find the first task that is busy but not back-pressured downstream of it (Flink UI BackPressure tab or the dashboard's Backpressure row) and scale or optimise it.",
+    },
+  ];
+}
+
+/** A JobManager per cluster: without its series, the cluster's other rules see nothing, so this one is explicit. */
+function jobManagerDownRule(cluster: { name: string; namespace: string }): AlertRule {
+  return {
+    alert: "FlinkJobManagerDown",
+    expr: `absent(up{namespace="${cluster.namespace}", ${CLUSTER}="${cluster.name}", ${COMPONENT}="jobmanager"} == 1)`,
+    for: "5m",
+    severity: "critical",
+    summary: `JobManager of Flink cluster ${cluster.namespace}/${cluster.name} is down`,
+    description:
+      "No JobManager of the cluster has answered a metrics scrape for 5 minutes: the REST API, the web UI and job submission are unavailable.",
+    runbook: `kubectl -n ${cluster.namespace} get flinkdeployment ${cluster.name} (status.jobManagerDeploymentStatus, status.error) and kubectl -n ${cluster.namespace} describe pod -l app=${cluster.name},component=jobmanager; then the JobManager log.`,
+  };
+}
+
+function operatorRules(namespace: string): AlertRule[] {
+  const by = "resourcens, resourcename, resourcetype";
+  return [
+    {
+      alert: "FlinkOperatorDown",
+      expr: `absent(up{job="${prometheusJob(namespace, OPERATOR_POD_MONITOR_NAME)}"} == 1)`,
+      for: "5m",
+      severity: "critical",
+      summary: `The Flink operator in ${namespace} is down`,
+      description:
+        "The operator has not answered a metrics scrape for 5 minutes: FlinkDeployments are not reconciled (no upgrades, no recovery of failed JobManagers).",
+      runbook: `kubectl -n ${namespace} get pods -l app.kubernetes.io/name=flink-kubernetes-operator and the operator log (kubectl -n ${namespace} logs deploy/flink-kubernetes-operator).`,
+    },
+    {
+      alert: "FlinkOperatorReconcileErrors",
+      expr: `sum by (${by}) (increase(flink_k8soperator_namespace_resource_JOSDK_Reconciliation_failed_Count[15m])) > 3`,
+      for: "5m",
+      severity: "warning",
+      summary:
+        "The Flink operator fails to reconcile {{ $labels.resourcetype }} {{ $labels.resourcens }}/{{ $labels.resourcename }}",
+      description:
+        '{{ $value | printf "%.0f" }} failed reconciliations in the last 15 minutes; changes to the resource are not applied.',
+      runbook:
+        "kubectl -n <resourcens> describe <resourcetype> <resourcename> (status.error and events) and the operator log around the failures.",
+    },
+    {
+      alert: "FlinkDeploymentJobManagerFailing",
+      expr: [
+        "sum by (resourcens) (flink_k8soperator_namespace_JmDeploymentStatus_ERROR_Count)",
+        "+ sum by (resourcens) (flink_k8soperator_namespace_JmDeploymentStatus_MISSING_Count) > 0",
+      ].join("\n"),
+      for: "10m",
+      severity: "critical",
+      summary: "FlinkDeployments in {{ $labels.resourcens }} have a failed or missing JobManager",
+      description:
+        "The operator reports {{ $value }} FlinkDeployment(s) whose JobManager deployment is in ERROR or MISSING for 10 minutes.",
+      runbook:
+        "kubectl -n <resourcens> get flinkdeployments and describe the one not READY (status.error); the JobManager pod events show image, quota or configuration problems.",
+    },
+  ];
+}
+
+function targetRule(target: ScrapeTarget): AlertRule {
+  const title = EXPORTERS[target.exporter].title;
+  return {
+    alert: "FlinkPlatformServiceDown",
+    expr: `absent(up{job="${prometheusJob(target.namespace, target.name)}"} == 1)`,
+    for: "5m",
+    severity: "critical",
+    summary: `${title} ${target.namespace}/${target.name} is down`,
+    description: `No pod of ${title} ${target.namespace}/${target.name} has answered a metrics scrape for 5 minutes.`,
+    runbook: `kubectl -n ${target.namespace} get pods -l ${Object.entries(target.podSelector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",")} and describe or read the log of the one not Running/Ready.`,
+  };
+}
+
+/** The rule groups of the platform. */
+export function alertRuleGroups(args: AlertRuleArgs): AlertRuleGroup[] {
+  const groups: AlertRuleGroup[] = [
+    {
+      name: "flink-platform.flink",
+      rules: [...args.clusters.map(jobManagerDownRule), ...flinkRules()],
+    },
+  ];
+  if (args.operatorNamespace !== undefined) {
+    groups.push({ name: "flink-platform.operator", rules: operatorRules(args.operatorNamespace) });
+  }
+  if (args.targets.length > 0) {
+    groups.push({ name: "flink-platform.services", rules: args.targets.map(targetRule) });
+  }
+  return groups;
+}
+
+/** The `spec` of the PrometheusRule. */
+export function prometheusRuleSpec(groups: readonly AlertRuleGroup[]) {
+  return {
+    groups: groups.map((group) => ({
+      name: group.name,
+      rules: group.rules.map((rule) => ({
+        alert: rule.alert,
+        expr: rule.expr,
+        for: rule.for,
+        labels: { severity: rule.severity },
+        annotations: { summary: rule.summary, description: rule.description, runbook: rule.runbook },
+      })),
+    })),
+  };
+}

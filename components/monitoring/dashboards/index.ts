@@ -1,0 +1,35 @@
+/**
+ * The dashboards the platform ships, each with the metric catalogues its queries may use.
+ */
+import { DashboardSpec } from "../grafana";
+import {
+  FLINK_METRICS,
+  MetricCatalogue,
+  MINIO_METRICS,
+  MYSQLD_EXPORTER_METRICS,
+  OPERATOR_METRICS,
+  PROMETHEUS_METRICS,
+  ZOOKEEPER_METRICS,
+} from "../metrics";
+import { ExporterKind } from "../scrapeTargets";
+import { FLINK_DASHBOARD } from "./flink";
+import { OPERATOR_DASHBOARD } from "./operator";
+import { MINIO_DASHBOARD, MYSQL_DASHBOARD, ZOOKEEPER_DASHBOARD } from "./services";
+
+export interface ShippedDashboard {
+  readonly spec: DashboardSpec;
+  /** Where the names its queries use come from. */
+  readonly metrics: readonly MetricCatalogue[];
+}
+
+export const FLINK: ShippedDashboard = {
+  spec: FLINK_DASHBOARD,
+  metrics: [FLINK_METRICS, PROMETHEUS_METRICS],
+};
+export const OPERATOR: ShippedDashboard = { spec: OPERATOR_DASHBOARD, metrics: [OPERATOR_METRICS] };
+
+export const SERVICES: Readonly<Record<ExporterKind, ShippedDashboard>> = {
+  minio: { spec: MINIO_DASHBOARD, metrics: [MINIO_METRICS, PROMETHEUS_METRICS] },
+  zookeeper: { spec: ZOOKEEPER_DASHBOARD, metrics: [ZOOKEEPER_METRICS, PROMETHEUS_METRICS] },
+  "mysqld-exporter": { spec: MYSQL_DASHBOARD, metrics: [MYSQLD_EXPORTER_METRICS, PROMETHEUS_METRICS] },
+};

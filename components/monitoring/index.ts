@@ -1,0 +1,182 @@
+/**
+ * Monitoring of the platform through the Prometheus Operator and Grafana's dashboard sidecar: a PodMonitor per
+ * session cluster, one for the operator and one per backing service that publishes a scrape target; the alert rules
+ * (one PrometheusRule); and one dashboard per ConfigMap.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../config";
+import { platformLabels } from "../labels";
+import { alertRuleGroups, prometheusRuleSpec } from "./alerts";
+import { FLINK, OPERATOR, SERVICES, ShippedDashboard } from "./dashboards";
+import { buildDashboard } from "./grafana";
+import {
+  flinkClusterPodMonitor,
+  MONITORING_API_VERSION,
+  operatorPodMonitor,
+  PodMonitorDefinition,
+  targetPodMonitor,
+} from "./podMonitors";
+import { ScrapeTarget } from "./scrapeTargets";
+
+export type { ScrapeTarget } from "./scrapeTargets";
+export { podScrapeTarget } from "./scrapeTargets";
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * What to monitor and how Prometheus and Grafana find it. Plain values: the set of monitors, rules and dashboards is
+ * decided when the program runs, from the names in it.
+ */
+export interface PlatformMonitoringArgs {
+  /** Namespace of the alert rules. */
+  readonly namespace: string;
+  /** Namespace of the dashboard ConfigMaps. */
+  readonly dashboardsNamespace: string;
+  /** Labels of every PodMonitor and PrometheusRule (the cluster's Prometheus selects by them). */
+  readonly monitorLabels: Readonly<Record<string, string>>;
+  readonly dashboardLabel: KeyValue;
+  readonly folderAnnotation: KeyValue;
+  readonly scrapeInterval: string;
+  readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
+  /** Scrape the operator the platform installed (in `namespace`), with its rules and dashboard. */
+  readonly monitorOperator: boolean;
+  /** Backing services that asked to be scraped. */
+  readonly targets: readonly ScrapeTarget[];
+}
+
+export interface DashboardConfigMap {
+  readonly name: string;
+  readonly uid: string;
+  /** Data key; the sidecar writes the file under this name. */
+  readonly key: string;
+  readonly json: string;
+}
+
+export interface MonitoringPlan {
+  readonly podMonitors: readonly PodMonitorDefinition[];
+  readonly ruleSpec: ReturnType<typeof prometheusRuleSpec>;
+  readonly dashboards: readonly DashboardConfigMap[];
+}
+
+/** The dashboards for what is monitored: Flink always, the operator when scraped, one per exporter kind in use. */
+export function shippedDashboards(args: Pick<PlatformMonitoringArgs, "monitorOperator" | "targets">) {
+  const kinds = [...new Set(args.targets.map((target) => target.exporter))].sort();
+  return [FLINK, ...(args.monitorOperator ? [OPERATOR] : []), ...kinds.map((kind) => SERVICES[kind])];
+}
+
+function dashboardConfigMap(dashboard: ShippedDashboard): DashboardConfigMap {
+  const uid = dashboard.spec.uid;
+  return {
+    name: `grafana-dashboard-${uid}`,
+    uid,
+    key: `${uid}.json`,
+    json: `${JSON.stringify(buildDashboard(dashboard.spec), null, 2)}\n`,
+  };
+}
+
+/** Everything the component creates, as plain data. Throws when two PodMonitors would share a name. */
+export function monitoringPlan(args: PlatformMonitoringArgs): MonitoringPlan {
+  const podMonitors = [
+    ...args.clusters.map((cluster) => flinkClusterPodMonitor(cluster, args.scrapeInterval)),
+    ...(args.monitorOperator ? [operatorPodMonitor(args.namespace, args.scrapeInterval)] : []),
+    ...args.targets.map((target) => targetPodMonitor(target, args.scrapeInterval)),
+  ];
+  const seen = new Set<string>();
+  for (const monitor of podMonitors) {
+    const id = `${monitor.namespace}/${monitor.name}`;
+    if (seen.has(id)) {
+      throw new Error(`two PodMonitors would be named ${id}; give the scrape target another name`);
+    }
+    seen.add(id);
+  }
+  const groups = alertRuleGroups({
+    clusters: args.clusters,
+    operatorNamespace: args.monitorOperator ? args.namespace : undefined,
+    targets: args.targets,
+  });
+  return {
+    podMonitors,
+    ruleSpec: prometheusRuleSpec(groups),
+    dashboards: shippedDashboards(args).map(dashboardConfigMap),
+  };
+}
+
+export class PlatformMonitoring extends pulumi.ComponentResource {
+  constructor(name: string, args: PlatformMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:monitoring:PlatformMonitoring", name, {}, opts);
+    const plan = monitoringPlan(args);
+    const monitorLabels = (instance?: string) => ({
+      ...platformLabels("monitoring", instance),
+      ...args.monitorLabels,
+    });
+    for (const monitor of plan.podMonitors) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-${monitor.namespace}-${monitor.name}`,
+        {
+          apiVersion: MONITORING_API_VERSION,
+          kind: "PodMonitor",
+          metadata: { name: monitor.name, namespace: monitor.namespace, labels: monitorLabels(monitor.name) },
+          spec: monitor.spec,
+        },
+        { parent: this },
+      );
+    }
+    new k8s.apiextensions.CustomResource(
+      `${name}-rules`,
+      {
+        apiVersion: MONITORING_API_VERSION,
+        kind: "PrometheusRule",
+        metadata: { name: "flink-platform", namespace: args.namespace, labels: monitorLabels() },
+        spec: plan.ruleSpec,
+      },
+      { parent: this },
+    );
+    for (const dashboard of plan.dashboards) {
+      new k8s.core.v1.ConfigMap(
+        `${name}-${dashboard.uid}`,
+        {
+          metadata: {
+            name: dashboard.name,
+            namespace: args.dashboardsNamespace,
+            labels: {
+              ...platformLabels("monitoring", dashboard.uid),
+              [args.dashboardLabel.key]: args.dashboardLabel.value,
+            },
+            annotations: { [args.folderAnnotation.key]: args.folderAnnotation.value },
+          },
+          data: { [dashboard.key]: dashboard.json },
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({ dashboards: plan.dashboards.map((d) => d.uid) });
+  }
+}
+
+/** Monitoring args from validated config and the scrape targets the backing services published. */
+export function monitoringArgs(
+  config: PlatformConfig,
+  targets: readonly ScrapeTarget[],
+): PlatformMonitoringArgs {
+  const monitoring = config.monitoring;
+  return {
+    namespace: config.platform.namespace,
+    dashboardsNamespace: monitoring.dashboards.namespace ?? config.platform.namespace,
+    monitorLabels: monitoring.monitorLabels,
+    dashboardLabel: monitoring.dashboards.label,
+    folderAnnotation: monitoring.dashboards.folderAnnotation,
+    scrapeInterval: monitoring.scrapeInterval,
+    clusters: config.flink.clusters.map((c) => ({ name: c.name, namespace: c.namespace })),
+    monitorOperator: config.operator.install,
+    targets,
+  };
+}
+
+/** Whether the config asks for monitoring resources at all. */
+export function monitoringWanted(config: PlatformConfig): boolean {
+  return config.monitoring.enabled && config.monitoring.prometheusOperator;
+}
