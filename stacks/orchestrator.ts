@@ -1,8 +1,9 @@
 /**
  * The PR preview and the release, over the StackDriver interface.
  *
- * Release, per stack in the given order: apply the `--set` values, refresh, preview, gate on stateful replaces and
- * deletes, update, preview again expecting no changes, smoke-check the outputs. The first stack that fails stops the
+ * Release, per stack in the given order: apply the `--set` values, refresh (not for stacks that only render
+ * manifests), preview, gate on stateful replaces and deletes, update, preview again expecting no changes,
+ * smoke-check the outputs. The first stack that fails stops the
  * release; the report says where and why. Before any of that, every stack is selected and every `--set` checked
  * against every stack's configuration, so a misspelt stack or key stops the release before dev is touched.
  *
@@ -76,7 +77,7 @@ class Stop extends Error {
   constructor(
     readonly stackName: string,
     readonly step: StepName,
-    readonly status: Exclude<StepStatus, "ok">,
+    readonly status: Exclude<StepStatus, "ok" | "skipped">,
     readonly reason: string,
   ) {
     super(reason);
@@ -154,6 +155,12 @@ class StackRun {
       this.ctx.log(`[${this.name}] ${step} ${stop.status}: ${stop.reason}`);
       throw stop;
     }
+  }
+
+  /** Record a step that does not apply to this stack. */
+  skip(step: StepName, note: string): void {
+    this.ctx.log(`[${this.name}] ${step} skipped: ${note}`);
+    this.report.steps.push({ step, status: "skipped", durationMs: 0, attempts: 0, note });
   }
 
   /** A step that runs an engine operation: its warnings and errors go into the report. */
@@ -289,6 +296,16 @@ export async function runPreview(stacks: readonly string[], ctx: RunContext): Pr
   return finishReport(report, ctx);
 }
 
+/** The directory a stack renders its manifests to (kubernetes.renderYamlToDirectory), if it does. */
+function renderDirectory(raw: Record<string, unknown>): string | undefined {
+  try {
+    return parseConfig(withOpaqueSecrets(raw) as Record<string, unknown>).kubernetes.renderYamlToDirectory;
+  } catch {
+    // Invalid config: the preview reports it.
+    return undefined;
+  }
+}
+
 async function releaseStack(
   run: StackRun,
   handle: StackHandle,
@@ -303,7 +320,14 @@ async function releaseStack(
       }
     });
   }
-  await run.operation("refresh", () => handle.refresh(opts));
+  const renderTo = renderDirectory(await handle.readConfig());
+  if (renderTo !== undefined) {
+    // Render mode writes manifests instead of applying them: there is no cluster state to read, and the
+    // provider fails every read ("unreachable cluster").
+    run.skip("refresh", `the stack renders manifests to ${renderTo} instead of applying them to a cluster`);
+  } else {
+    await run.operation("refresh", () => handle.refresh(opts));
+  }
 
   const preview = await run.operation("preview", () => handle.preview(opts));
   run.report.preview = section(preview);

@@ -23,7 +23,7 @@ export type StepName =
   | "verify"
   | "smoke";
 
-export type StepStatus = "ok" | "failed" | "blocked" | "aborted";
+export type StepStatus = "ok" | "failed" | "blocked" | "aborted" | "skipped";
 
 export interface StepRecord {
   readonly step: StepName;
@@ -31,6 +31,8 @@ export interface StepRecord {
   readonly durationMs: number;
   /** Tries, counting the first; more than 1 when another update held the stack. */
   readonly attempts: number;
+  /** Why a step was skipped. */
+  readonly note?: string;
 }
 
 /** A wait for another update to release the stack. */
@@ -219,6 +221,9 @@ function stackSection(report: RunReport, stack: StackReport, withDetails: boolea
       "",
     );
   }
+  for (const skipped of stack.steps.filter((s) => s.status === "skipped")) {
+    lines.push(`Skipped ${skipped.step}: ${inline(skipped.note ?? "")}`, "");
+  }
   const findings = stack.stateful ?? [];
   const blocked = findings.filter((f) => f.allowedBy === undefined);
   const allowed = findings.filter((f) => f.allowedBy !== undefined);
@@ -245,10 +250,10 @@ function stackSection(report: RunReport, stack: StackReport, withDetails: boolea
   const replaced = changes.filter((c) => c.op === "replace" && !stateful.has(c.urn));
   const deleted = changes.filter((c) => c.op === "delete" && !stateful.has(c.urn));
   if (replaced.length) {
-    lines.push("**Replaced:**", ...capped(replaced, changeLine), "");
+    lines.push("**Replaced:**", ...capped(replaced, (c) => changeLine(c)), "");
   }
   if (deleted.length) {
-    lines.push("**Deleted:**", ...capped(deleted, changeLine), "");
+    lines.push("**Deleted:**", ...capped(deleted, (c) => changeLine(c)), "");
   }
   if (stack.leftover?.changes.length) {
     lines.push(

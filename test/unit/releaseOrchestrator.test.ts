@@ -101,6 +101,37 @@ describe("release orchestration", () => {
     assert.strictEqual(seen[0].signal, ctx.signal);
   });
 
+  it("skips the refresh of a stack that renders manifests instead of applying them", async () => {
+    const driver = threeStacks({
+      dev: { config: { kubernetes: { renderYamlToDirectory: "rendered/dev" } } },
+    });
+    const report = await runRelease(
+      plan({ settings: [parseSetting("kubernetes.renderYamlToDirectory=rendered/gitops")] }),
+      fakeContext(driver).ctx,
+    );
+    assert.strictEqual(report.status, "succeeded");
+    // Every stack renders once the value is set.
+    assert.deepStrictEqual(
+      driver.calls.filter((c) => c.endsWith(" refresh")),
+      [],
+    );
+    assert.deepStrictEqual(report.stacks[0].steps[3], {
+      step: "refresh",
+      status: "skipped",
+      durationMs: 0,
+      attempts: 0,
+      note: "the stack renders manifests to rendered/gitops instead of applying them to a cluster",
+    });
+    const plain = threeStacks({
+      prod: { config: { kubernetes: { renderYamlToDirectory: "rendered/prod" } } },
+    });
+    await runRelease(plan(), fakeContext(plain).ctx);
+    assert.deepStrictEqual(
+      plain.calls.filter((c) => c.endsWith(" refresh")),
+      ["dev refresh", "staging refresh"],
+    );
+  });
+
   describe("gate", () => {
     const replacePvc = () => ({
       script: { preview: [result([change("staging", "replace", PVC, "flink-mysql-data")])] },

@@ -105,6 +105,31 @@ revision \`abc123def456\`
     );
   });
 
+  it("lists replaced and deleted resources alike, one line each", () => {
+    const deployment = "kubernetes:apps/v1:Deployment";
+    const report: RunReport = {
+      ...previewReport(),
+      stacks: [
+        stack({
+          stack: "dev",
+          preview: {
+            counts: { create: 0, update: 0, replace: 2, delete: 2, same: 0 },
+            changes: [
+              change("dev", "replace", deployment, "a"),
+              change("dev", "replace", deployment, "b"),
+              change("dev", "delete", deployment, "c"),
+              change("dev", "delete", deployment, "d"),
+            ],
+          },
+        }),
+      ],
+    };
+    const markdown = renderMarkdown(report);
+    const line = (name: string) => `- \`${deployment}\` \`${name}\`<br>\`${urn("dev", deployment, name)}\``;
+    assert.ok(markdown.includes(`**Replaced:**\n${line("a")}\n${line("b")}\n`), markdown);
+    assert.ok(markdown.includes(`**Deleted:**\n${line("c")}\n${line("d")}\n`), markdown);
+  });
+
   it("says so when every stack previews cleanly", () => {
     const report: RunReport = {
       ...previewReport(),
@@ -182,6 +207,27 @@ revision \`abc123def456\`
     );
     assert.ok(markdown.includes("Smoke checks: 4 passed."));
     assert.ok(markdown.endsWith("#### prod\n\nNot run.\n"));
+    assert.ok(!markdown.includes("Skipped"));
+  });
+
+  it("says which steps were skipped and why", () => {
+    const report: RunReport = {
+      ...previewReport(),
+      command: "release",
+      status: "succeeded",
+      stacks: [
+        stack({
+          stack: "gitops",
+          steps: [
+            { step: "refresh", status: "skipped", durationMs: 0, attempts: 0, note: "renders to out/" },
+          ],
+          preview: { counts: { create: 0, update: 0, replace: 0, delete: 0, same: 3 }, changes: [] },
+        }),
+      ],
+    };
+    assert.ok(
+      renderMarkdown(report).includes("#### gitops\n\nSkipped refresh: renders to out/\n\nNo changes.\n"),
+    );
   });
 
   it("writes the whole run as JSON", async () => {
