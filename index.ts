@@ -13,3 +13,6 @@ const platform = new FlinkPlatform("flink", { config }, { provider });
 export const namespace = platform.namespace;
 export const operatorVersion = platform.operatorVersion;
 export const clusters = platform.clusters;
+export const streampark = platform.streampark;
+/** StreamPark's admin password; `pulumi stack output --show-secrets streamparkAdminPassword` reveals it. */
+export const streamparkAdminPassword = platform.streamparkAdminPassword;

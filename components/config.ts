@@ -36,6 +36,8 @@ import {
 } from "./state/config";
 import { placeholderStateInputs, stateSettings } from "./state/flinkState";
 import { monitoringSchema } from "./monitoring/config";
+import { MYSQL_SECRET_CONFIG_KEYS, mysqlChecks, mysqlConfigSchema } from "./mysql/config";
+import { streamParkChecks, streamParkConfigSchema } from "./streampark/config";
 
 /** The Pulumi project name; config keys are `flink-platform:<area>`. */
 export const PROJECT = "flink-platform";
@@ -162,6 +164,8 @@ export const configSchema = z.strictObject({
   ha: haSchema,
   /** PodMonitors, alert rules and Grafana dashboards (components/monitoring). */
   monitoring: monitoringSchema.prefault({}),
+  mysql: mysqlConfigSchema,
+  streampark: streamParkConfigSchema,
 });
 
 /** The raw, parsed configuration (defaults applied, before cross-field checks). */
@@ -261,13 +265,16 @@ export interface ConfigContext {
 }
 
 /** Top-level config keys that hold credentials; they must be set with `pulumi config set --secret`. */
-export const SECRET_CONFIG_KEYS: readonly string[] = [...Object.values(S3_SECRET_CONFIG_KEYS)];
+export const SECRET_CONFIG_KEYS: readonly string[] = [
+  ...Object.values(S3_SECRET_CONFIG_KEYS),
+  ...Object.values(MYSQL_SECRET_CONFIG_KEYS),
+];
 
 /**
  * Checks that areas beyond the foundation contribute (each area module exports its own). They run with the
  * foundation's checks, so one error still lists everything.
  */
-const AREA_CHECKS: readonly CrossCheck[] = [stateProblems];
+const AREA_CHECKS: readonly CrossCheck[] = [stateProblems, mysqlChecks, streamParkChecks];
 
 /** Checks that need more than one key; each returns problems by path. */
 function crossFieldProblems(

@@ -20,6 +20,14 @@ export const dnsLabel = (max: number) =>
       message: "must be DNS-safe: lower-case letters, digits and '-', starting with a letter",
     });
 
+/** Name of a Kubernetes object that may be a DNS-1123 subdomain (Secrets, storage classes). */
+export const dnsSubdomain = z
+  .string()
+  .max(253, { message: "must be at most 253 characters" })
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+    message: "must be a DNS subdomain: lower-case letters, digits, '-' and '.'",
+  });
+
 /** A session cluster name: the operator's validator allows `[a-z]([-a-z\d]{0,43}[a-z\d])?`, i.e. 45 characters. */
 export const clusterName = dnsLabel(45);
 
@@ -28,6 +36,11 @@ export const cpuQuantity = z.string().refine((q) => kubernetesCpuCores(q) !== un
 });
 export const memoryQuantity = z.string().refine((q) => kubernetesMemoryBytes(q) !== undefined, {
   message: "must be a Kubernetes memory quantity such as '512Mi' or '2Gi'",
+});
+
+/** Size of a persistent volume. */
+export const storageSize = z.string().refine((q) => (kubernetesMemoryBytes(q) ?? 0) > 0, {
+  message: "must be a storage size such as '10Gi'",
 });
 
 /** Requests and limits of a container the platform runs itself. */

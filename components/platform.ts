@@ -1,17 +1,19 @@
 /**
  * The whole platform: namespaces, the operator, and the session clusters, wired in the order the operator needs
  * (CRDs and operator first; on destroy the FlinkDeployments go first, while the operator can still clear their
- * finalizers).
+ * finalizers); MySQL for the parts that need a database, and StreamPark.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
 import { platformLabels } from "./labels";
 import { monitoringArgs, monitoringWanted, PlatformMonitoring, ScrapeTarget } from "./monitoring";
+import { MySql, MySqlDatabaseRequest } from "./mysql/mysql";
 import { FlinkOperator, OPERATOR_VERSION, operatorArgs } from "./operator";
 import { FlinkSessionCluster } from "./sessionCluster";
 import { DurableState } from "./state/durableState";
 import { StateInputs } from "./state/flinkState";
+import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET, StreamPark } from "./streampark/streampark";
 
 export interface FlinkPlatformArgs {
   readonly config: PlatformConfig;
@@ -24,12 +26,35 @@ export interface SessionClusterOutputs {
   readonly ingressUrl?: string;
 }
 
+/** What the stack exports for StreamPark (the password itself is a separate, secret output). */
+export interface StreamParkOutputs {
+  readonly url: string;
+  readonly ingressUrl?: string;
+  readonly adminUser: string;
+  /** Secret (platform namespace) with the admin's `username` and `password`. */
+  readonly adminSecret: string;
+}
+
+/** The databases of the enabled parts; MySQL only exists when there is one. */
+export function mysqlDatabaseRequests(config: PlatformConfig): MySqlDatabaseRequest[] {
+  const requests: MySqlDatabaseRequest[] = [];
+  if (config.streampark.enabled) {
+    const { name, user } = config.streampark.database;
+    requests.push({ consumer: "streampark", database: name, user });
+  }
+  return requests;
+}
+
 export class FlinkPlatform extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly operatorVersion = OPERATOR_VERSION;
   public readonly operator?: FlinkOperator;
   public readonly state?: DurableState;
   public readonly clusters: Readonly<Record<string, SessionClusterOutputs>>;
+  public readonly mysql?: MySql;
+  public readonly streampark?: StreamParkOutputs;
+  /** StreamPark's generated admin password (secret). */
+  public readonly streamparkAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: FlinkPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:index:FlinkPlatform", name, {}, opts);
@@ -89,6 +114,43 @@ export class FlinkPlatform extends pulumi.ComponentResource {
     }
     this.clusters = clusters;
 
+    // MySQL and StreamPark: each consumer gets its own database, user and password Secret from MySQL.
+    const databases = mysqlDatabaseRequests(config);
+    if (databases.length > 0) {
+      this.mysql = new MySql(
+        `${name}-mysql`,
+        {
+          namespace: this.namespace,
+          config: config.mysql,
+          databases,
+          allowDataLoss: config.platform.allowDataLoss,
+        },
+        { parent: this, dependsOn: namespaces },
+      );
+    }
+    if (config.streampark.enabled && this.mysql) {
+      const streampark = new StreamPark(
+        `${name}-streampark`,
+        {
+          namespace: this.namespace,
+          config: config.streampark,
+          clusters: config.flink.clusters,
+          database: this.mysql.connections.streampark,
+          mysqlClientImage: config.mysql.image,
+          artifacts: config.platform.artifacts,
+          allowDataLoss: config.platform.allowDataLoss,
+        },
+        { parent: this, dependsOn: [...namespaces, this.mysql] },
+      );
+      this.streampark = {
+        url: streampark.url,
+        ...(streampark.ingressUrl ? { ingressUrl: streampark.ingressUrl } : {}),
+        adminUser: streampark.adminUser,
+        adminSecret: STREAMPARK_ADMIN_SECRET,
+      };
+      this.streamparkAdminPassword = streampark.adminPassword;
+    }
+
     // Backing services publish what Prometheus should scrape (`podScrapeTarget`).
     const scrapeTargets: ScrapeTarget[] = [
       this.state?.minio?.scrapeTarget,
@@ -100,6 +162,11 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         dependsOn: namespaces,
       });
     }
-    this.registerOutputs({ namespace: this.namespace, operatorVersion: this.operatorVersion, clusters });
+    this.registerOutputs({
+      namespace: this.namespace,
+      operatorVersion: this.operatorVersion,
+      clusters,
+      streampark: this.streampark,
+    });
   }
 }

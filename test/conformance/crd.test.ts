@@ -122,6 +122,8 @@ describe("FlinkDeployment conformance with the operator 1.15.0 CRD", function ()
       it(`validates the FlinkDeployment with ha ${ha} and storage ${storage} on Flink 1.20 and 2.2`, async () => {
         for (const version of ["1.20", "2.2"]) {
           const { resources } = await renderRaw({
+            // StreamPark drives Flink 1.x only.
+            streampark: { enabled: version.startsWith("1.") },
             storage: { type: storage },
             ha: { type: ha },
             flink: { version, clusters: { session: { jobManager: { replicas: ha === "off" ? 1 : 2 } } } },
@@ -136,6 +138,7 @@ describe("FlinkDeployment conformance with the operator 1.15.0 CRD", function ()
 
   it("validates a Flink 2.x cluster with ingress and every option set", async () => {
     const { resources } = await renderRaw({
+      streampark: { enabled: false },
       flink: {
         version: "2.2",
         clusters: {

@@ -406,7 +406,7 @@ describe("monitoring", () => {
       ["monitoring.prometheusOperator: false", { prometheusOperator: false }],
     ] as const) {
       it(`creates no monitoring resource at all with ${toggle}`, async () => {
-        const { resources } = await renderRaw({ monitoring });
+        const { resources } = await renderRaw({ monitoring, streampark: { enabled: false } });
         assert.deepStrictEqual(monitoringResources(resources), []);
         assert.strictEqual(ofType(resources, CONFIG_MAP).length, 0);
         assert.strictEqual(
@@ -417,7 +417,7 @@ describe("monitoring", () => {
     }
 
     it("leaves the operator out when the platform does not install it", async () => {
-      const { resources } = await renderRaw({ operator: { install: false } });
+      const { resources } = await renderRaw({ operator: { install: false }, streampark: { enabled: false } });
       assert.deepStrictEqual(
         ofType(resources, POD_MONITOR).map((m) => m.inputs.metadata.name),
         ["flink-cluster-session"],

@@ -21,6 +21,8 @@ describe("platform", () => {
 
   it("builds several named clusters across namespaces and exports their URLs", async () => {
     const { platform, resources } = await renderRaw({
+      // StreamPark drives Flink 1.x only.
+      streampark: { enabled: false },
       flink: {
         clusters: {
           analytics: {},

@@ -168,7 +168,7 @@ revision \`abc123def456\`
     const report = await runRelease(
       {
         stacks: ["dev", "staging", "prod"],
-        settings: [parseSetting("flink.version=2.2")],
+        settings: [parseSetting("flink.version=1.19")],
         allowReplace: [PVC],
         message: "m",
         expectedOperatorVersion: "1.15.0",
@@ -183,7 +183,7 @@ revision \`abc123def456\`
     );
     assert.ok(
       markdown.includes(
-        "revision `abc123def456` · settings: `flink.version=2.2` · allowed replaces: `kubernetes:core/v1:PersistentVolumeClaim`",
+        "revision `abc123def456` · settings: `flink.version=1.19` · allowed replaces: `kubernetes:core/v1:PersistentVolumeClaim`",
       ),
     );
     assert.ok(markdown.includes("| dev | 0 | 0 | 1 | 0 | 10 | ✅ released |"));

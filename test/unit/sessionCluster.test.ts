@@ -105,7 +105,10 @@ describe("session cluster", () => {
 
   it("renders the exact FlinkDeployment spec of a Flink 2.2 cluster", async () => {
     assert.deepStrictEqual(
-      await renderedSpec({ flink: { version: "2.2", clusters: { session: { taskManager: { slots: 4 } } } } }),
+      await renderedSpec({
+        flink: { version: "2.2", clusters: { session: { taskManager: { slots: 4 } } } },
+        streampark: { enabled: false },
+      }),
       expectedSpec({
         image: "flink:2.2.1-scala_2.12-java17",
         flinkVersion: "v2_2",

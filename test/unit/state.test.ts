@@ -11,8 +11,12 @@ import {
   ofType,
   RecordedResource,
   renderPlatform,
-  renderRaw,
+  renderRaw as renderPlatformRaw,
 } from "../support/mocks";
+
+/** These suites look at the stores alone: StreamPark (and the MySQL it needs) stays off unless a test turns it on. */
+const renderRaw = (raw: Record<string, unknown>) =>
+  renderPlatformRaw({ streampark: { enabled: false }, ...raw });
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -197,7 +201,10 @@ describe("durable state and HA", () => {
       );
       try {
         const config = parseConfig(
-          { storage: { type: "s3", s3: { mode: "external", external: { endpoint: "https://s3.example" } } } },
+          {
+            storage: { type: "s3", s3: { mode: "external", external: { endpoint: "https://s3.example" } } },
+            streampark: { enabled: false },
+          },
           { secretConfigKeys: new Set(["s3AccessKey", "s3SecretKey"]) },
         );
         const { resources } = await renderPlatform(config);

@@ -1,0 +1,107 @@
+/**
+ * The `streampark` config area: Apache StreamPark, the web platform where users develop and run Flink jobs on the
+ * session clusters.
+ */
+import { z } from "zod";
+import type { CrossCheck } from "../config";
+import {
+  ConfigProblem,
+  containerResources,
+  dnsSubdomain,
+  pinnedImage,
+  storageSize,
+} from "../configPrimitives";
+import { FLINK_RELEASES } from "../flinkVersions";
+import { GIB, kubernetesMemoryBytes } from "../quantities";
+
+/** The StreamPark release the platform is built against; its Flink shims stop at 1.20. */
+export const STREAMPARK_VERSION = "2.1.7";
+/** Newest Flink minor version StreamPark 2.1.7 can drive. */
+export const STREAMPARK_MAX_FLINK = "1.20";
+
+export const streamParkConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().prefault(true),
+    image: pinnedImage.prefault(`apache/streampark:${STREAMPARK_VERSION}`),
+    /** The JVM heap is half the memory limit; the rest is metaspace, buffers and the processes StreamPark starts. */
+    resources: containerResources({ cpu: "500m", memory: "2Gi" }, { cpu: "2", memory: "2Gi" }),
+    /** Volume for uploaded jars, cloned projects and builds. */
+    workspace: z
+      .strictObject({
+        size: storageSize.prefault("10Gi"),
+        storageClass: dnsSubdomain.optional(),
+      })
+      .prefault({}),
+    /** MySQL database and user StreamPark gets. */
+    database: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,31}$/, {
+            message: "must be a plain SQL name ([a-z][a-z0-9_]*, 32 at most)",
+          })
+          .prefault("streampark"),
+        user: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,31}$/, {
+            message: "must be a plain SQL name ([a-z][a-z0-9_]*, 32 at most)",
+          })
+          .prefault("streampark"),
+      })
+      .prefault({}),
+    ingress: z
+      .strictObject({
+        enabled: z.boolean().prefault(false),
+        /** Ingress class, e.g. "nginx"; the cluster default when unset. */
+        className: z.string().optional(),
+        /** Host name of the UI (StreamPark must be served at the root path of a host). Required when enabled. */
+        host: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS host name" })
+          .optional(),
+        /** Secret holding the TLS certificate for the host; plain HTTP when unset. */
+        tlsSecretName: dnsSubdomain.optional(),
+        annotations: z.record(z.string(), z.string()).prefault({}),
+      })
+      .prefault({}),
+    /** Image of the bootstrap Job (registers Flink homes and clusters, replaces the admin password). Node 22.18+. */
+    bootstrapImage: pinnedImage.prefault("node:22.23.2-alpine3.24"),
+  })
+  .prefault({});
+
+export type StreamParkConfig = z.output<typeof streamParkConfigSchema>;
+
+/** Cross-field checks of the `streampark` area. */
+export const streamParkChecks: CrossCheck = (parsed, clusters) => {
+  const streampark = parsed.streampark;
+  if (!streampark.enabled) {
+    return [];
+  }
+  const problems: ConfigProblem[] = [];
+  const tooNew = clusters
+    .filter((cluster) => FLINK_RELEASES[cluster.version]?.major === 2)
+    .map((cluster) =>
+      parsed.flink.clusters[cluster.name].version !== undefined
+        ? `flink.clusters.${cluster.name}.version is ${cluster.version}`
+        : `cluster '${cluster.name}' inherits flink.version ${cluster.version}`,
+    );
+  if (tooNew.length > 0) {
+    problems.push({
+      path: "streampark.enabled",
+      message:
+        `StreamPark ${STREAMPARK_VERSION} supports Flink up to ${STREAMPARK_MAX_FLINK}, but ${tooNew.join(", ")}; ` +
+        "set streampark.enabled: false, or run every session cluster on Flink 1.19 or 1.20",
+    });
+  }
+  if (streampark.ingress.enabled && !streampark.ingress.host) {
+    problems.push({ path: "streampark.ingress.host", message: "required when the ingress is enabled" });
+  }
+  const limit = kubernetesMemoryBytes(streampark.resources.limits.memory);
+  if (limit !== undefined && limit < GIB) {
+    problems.push({
+      path: "streampark.resources.limits.memory",
+      message: "StreamPark's JVM needs at least 1Gi (its heap is half the limit)",
+    });
+  }
+  return problems;
+};
