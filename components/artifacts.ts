@@ -3,6 +3,7 @@
  * container from a Maven repository, and each is checked against a pinned SHA-256 before anything uses it.
  * The repository URL is configurable, so air-gapped clusters point it at their own mirror.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurityContext } from "./kube";
 
 export interface MavenJar {
@@ -55,7 +56,7 @@ export function jarFetcherInitContainer(
   repository: string,
   jars: readonly MavenJar[],
   volumeName: string,
-): Record<string, unknown> {
+): k8s.types.input.core.v1.Container {
   return {
     name,
     image,

@@ -35,6 +35,7 @@ import {
   storageSchema,
 } from "./state/config";
 import { placeholderStateInputs, stateSettings } from "./state/flinkState";
+import { hiveProblems, hiveSchema } from "./hive/config";
 import { monitoringSchema } from "./monitoring/config";
 import { MYSQL_SECRET_CONFIG_KEYS, mysqlChecks, mysqlConfigSchema } from "./mysql/config";
 import { streamParkChecks, streamParkConfigSchema } from "./streampark/config";
@@ -162,6 +163,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   storage: storageSchema,
   ha: haSchema,
+  /** Flink on Hive: metastore, warehouse, catalog (components/hive). */
+  hive: hiveSchema,
   /** PodMonitors, alert rules and Grafana dashboards (components/monitoring). */
   monitoring: monitoringSchema.prefault({}),
   mysql: mysqlConfigSchema,
@@ -274,7 +277,7 @@ export const SECRET_CONFIG_KEYS: readonly string[] = [
  * Checks that areas beyond the foundation contribute (each area module exports its own). They run with the
  * foundation's checks, so one error still lists everything.
  */
-const AREA_CHECKS: readonly CrossCheck[] = [stateProblems, mysqlChecks, streamParkChecks];
+const AREA_CHECKS: readonly CrossCheck[] = [stateProblems, mysqlChecks, streamParkChecks, hiveProblems];
 
 /** Checks that need more than one key; each returns problems by path. */
 function crossFieldProblems(

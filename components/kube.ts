@@ -11,12 +11,15 @@ export interface ContainerResources {
 }
 
 /** Container security context: no privilege escalation, every capability dropped, RuntimeDefault seccomp. */
-export function restrictedContainerSecurityContext(options: { readOnlyRootFilesystem?: boolean } = {}) {
+export function restrictedContainerSecurityContext(
+  options: { readOnlyRootFilesystem?: boolean; runAsNonRoot?: boolean } = {},
+) {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
     seccompProfile: { type: "RuntimeDefault" },
     ...(options.readOnlyRootFilesystem ? { readOnlyRootFilesystem: true } : {}),
+    ...(options.runAsNonRoot ? { runAsNonRoot: true } : {}),
   };
 }
 

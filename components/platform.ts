@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
 import { platformLabels } from "./labels";
 import { monitoringArgs, monitoringWanted, PlatformMonitoring, ScrapeTarget } from "./monitoring";
+import { FlinkOnHive, HIVE_DATABASE_CONSUMER } from "./hive/flinkOnHive";
 import { MySql, MySqlDatabaseRequest } from "./mysql/mysql";
 import { FlinkOperator, OPERATOR_VERSION, operatorArgs } from "./operator";
 import { FlinkSessionCluster } from "./sessionCluster";
@@ -42,6 +43,13 @@ export function mysqlDatabaseRequests(config: PlatformConfig): MySqlDatabaseRequ
     const { name, user } = config.streampark.database;
     requests.push({ consumer: "streampark", database: name, user });
   }
+  if (config.hive.enabled) {
+    requests.push({
+      consumer: HIVE_DATABASE_CONSUMER,
+      database: config.hive.database,
+      user: config.hive.user,
+    });
+  }
   return requests;
 }
 
@@ -52,6 +60,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
   public readonly state?: DurableState;
   public readonly clusters: Readonly<Record<string, SessionClusterOutputs>>;
   public readonly mysql?: MySql;
+  public readonly hive?: FlinkOnHive;
   public readonly streampark?: StreamParkOutputs;
   /** StreamPark's generated admin password (secret). */
   public readonly streamparkAdminPassword?: pulumi.Output<string>;
@@ -92,29 +101,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       ha: this.state?.ha ?? { type: config.ha.type === "kubernetes" ? "kubernetes" : "off" },
     };
 
-    const clusters: Record<string, SessionClusterOutputs> = {};
-    for (const cluster of config.flink.clusters) {
-      const session = new FlinkSessionCluster(
-        `${name}-${cluster.name}`,
-        { cluster, state, artifacts: config.platform.artifacts },
-        {
-          parent: this,
-          dependsOn: [
-            ...namespaces,
-            ...(this.operator ? [this.operator.chart] : []),
-            ...(this.state?.ready ?? []),
-          ],
-        },
-      );
-      clusters[cluster.name] = {
-        namespace: cluster.namespace,
-        restUrl: session.restUrl,
-        ...(session.ingressUrl ? { ingressUrl: session.ingressUrl } : {}),
-      };
-    }
-    this.clusters = clusters;
-
-    // MySQL and StreamPark: each consumer gets its own database, user and password Secret from MySQL.
+    // MySQL, for StreamPark and the Hive metastore: each consumer gets its own database, user and password Secret.
     const databases = mysqlDatabaseRequests(config);
     if (databases.length > 0) {
       this.mysql = new MySql(
@@ -128,6 +115,48 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         { parent: this, dependsOn: namespaces },
       );
     }
+    // Flink on Hive: the metastore (schema in MySQL, warehouse in the durable store) and each cluster's catalog.
+    if (config.hive.enabled && this.mysql && state.store) {
+      this.hive = new FlinkOnHive(
+        `${name}-hive`,
+        {
+          config,
+          store: state.store,
+          database: this.mysql.connections[HIVE_DATABASE_CONSUMER],
+          databasePassword: this.mysql.passwords[HIVE_DATABASE_CONSUMER],
+        },
+        { parent: this, dependsOn: [...namespaces, this.mysql, ...(this.state?.ready ?? [])] },
+      );
+    }
+
+    const clusters: Record<string, SessionClusterOutputs> = {};
+    for (const cluster of config.flink.clusters) {
+      const session = new FlinkSessionCluster(
+        `${name}-${cluster.name}`,
+        {
+          cluster,
+          state,
+          artifacts: config.platform.artifacts,
+          additions: this.hive ? [this.hive.additions] : [],
+        },
+        {
+          parent: this,
+          dependsOn: [
+            ...namespaces,
+            ...(this.operator ? [this.operator.chart] : []),
+            ...(this.state?.ready ?? []),
+            ...(this.hive?.ready ?? []),
+          ],
+        },
+      );
+      clusters[cluster.name] = {
+        namespace: cluster.namespace,
+        restUrl: session.restUrl,
+        ...(session.ingressUrl ? { ingressUrl: session.ingressUrl } : {}),
+      };
+    }
+    this.clusters = clusters;
+
     if (config.streampark.enabled && this.mysql) {
       const streampark = new StreamPark(
         `${name}-streampark`,

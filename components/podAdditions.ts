@@ -3,16 +3,15 @@
  * volumes, init containers, and jars for the classpath. Features return additions; the session cluster merges
  * them, so no feature needs to know about the others.
  */
+import type * as k8s from "@pulumi/kubernetes";
 import { jarFetcherInitContainer, jarFileName, MavenJar } from "./artifacts";
-
-type Fields = Array<Record<string, unknown>>;
 
 export interface PodAdditions {
   readonly flinkConfiguration: Record<string, string>;
-  readonly env: Fields;
-  readonly volumes: Fields;
-  readonly volumeMounts: Fields;
-  readonly initContainers: Fields;
+  readonly env: k8s.types.input.core.v1.EnvVar[];
+  readonly volumes: k8s.types.input.core.v1.Volume[];
+  readonly volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  readonly initContainers: k8s.types.input.core.v1.Container[];
   /** Jars the image lacks, put on the JobManager and TaskManager classpath. */
   readonly classpathJars: MavenJar[];
 }

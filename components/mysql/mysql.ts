@@ -370,6 +370,11 @@ export class MySql extends pulumi.ComponentResource {
   public readonly port: number;
   /** Connection of each consumer, by consumer name. */
   public readonly connections: Readonly<Record<string, MySqlConnection>>;
+  /**
+   * Each consumer's generated password (secret), for consumers whose software only reads it from a file they
+   * render themselves into a Secret (the Hive metastore's hive-site.xml).
+   */
+  public readonly passwords: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: MySqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:mysql:MySql", name, {}, opts);
@@ -444,6 +449,7 @@ export class MySql extends pulumi.ComponentResource {
     }
 
     const connections: Record<string, MySqlConnection> = {};
+    const passwords: Record<string, pulumi.Output<string>> = {};
     for (const request of args.databases) {
       const problem = databaseRequestProblem(request);
       if (problem) {
@@ -485,8 +491,10 @@ export class MySql extends pulumi.ComponentResource {
         user: request.user,
         passwordSecret: { name: userSecretName(request.consumer), key: "password" },
       };
+      passwords[request.consumer] = pulumi.secret(password.result);
     }
     this.connections = connections;
+    this.passwords = passwords;
     this.registerOutputs({ host: this.host, port: this.port });
   }
 }

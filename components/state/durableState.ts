@@ -37,7 +37,12 @@ export class DurableState extends pulumi.ComponentResource {
     const { storage, ha, platform } = args.config;
     const namespace = platform.namespace;
     const allowDataLoss = platform.allowDataLoss;
-    const clusterNamespaces = [...new Set(args.config.flink.clusters.map((c) => c.namespace))];
+    // Namespaces whose pods read the store's credentials or Hadoop configuration: every cluster's, and the
+    // platform's for the Hive metastore when its warehouse is on S3.
+    const hiveOnS3 = args.config.hive.enabled && args.config.hive.warehouse.store === "s3";
+    const clusterNamespaces = [
+      ...new Set([...args.config.flink.clusters.map((c) => c.namespace), ...(hiveOnS3 ? [namespace] : [])]),
+    ];
 
     if (storage.type === "s3") {
       const s3 = storage.s3;

@@ -313,15 +313,14 @@ export function streamParkPodTemplate(args: StreamParkPodArgs) {
       enableServiceLinks: false,
       securityContext: nonRootPodSecurityContext(STREAMPARK_UID),
       initContainers: [
-        // StreamPark's image never carries the driver: fetched whatever platform.artifacts.fetchJars says (the shared
-        // fetcher builds an untyped container).
+        // StreamPark's image never carries the driver: fetched whatever platform.artifacts.fetchJars says.
         jarFetcherInitContainer(
           "mysql-driver",
           args.artifacts.fetcherImage,
           args.artifacts.mavenRepository,
           [MYSQL_CONNECTOR_J],
           "driver",
-        ) as unknown as k8s.types.input.core.v1.Container,
+        ),
         ...args.homes.map((home) => ({
           name: homeContainerName(home),
           image: home.image,

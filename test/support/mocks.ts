@@ -91,3 +91,20 @@ export function ofType(resources: readonly RecordedResource[], type: string): Re
 
 export const FLINK_DEPLOYMENT = "kubernetes:flink.apache.org/v1beta1:FlinkDeployment";
 export const CHART = "kubernetes:helm.sh/v4:Chart";
+
+/** The special key with which the SDK marks a serialized secret value ({ [SECRET_SIG]: SECRET_VALUE, value }). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Replace every serialized secret in recorded inputs by its plain value (mocks record them wrapped). */
+export function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
+  }
+  if (value && typeof value === "object") {
+    if (SECRET_SIG in value) {
+      return unwrapSecrets(value.value);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}

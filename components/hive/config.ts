@@ -1,0 +1,77 @@
+/**
+ * Config of Flink on Hive (`hive`): the metastore, where its warehouse lives, and the catalog every session cluster
+ * gets. Hive needs Flink 1.x (there is no Hive connector for Flink 2.x) and a warehouse store.
+ */
+import { z } from "zod";
+import type { CrossCheck } from "../config";
+import { ConfigProblem, containerResources, pinnedImage } from "../configPrimitives";
+import { FLINK_RELEASES } from "../flinkVersions";
+
+const sqlName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
+  message: "must be a plain SQL name: lower-case letters, digits and '_', starting with a letter",
+});
+
+export const hiveSchema = z
+  .strictObject({
+    enabled: z.boolean().prefault(false),
+    /** Hive 3.1.3: the metastore version Flink's Hive connector for 1.20 is built against (see README). */
+    image: pinnedImage.prefault("apache/hive:3.1.3"),
+    resources: containerResources({ cpu: "250m", memory: "1Gi" }, { cpu: "1", memory: "2Gi" }),
+    /** Database and user of the metastore schema in MySQL. */
+    database: sqlName.prefault("metastore"),
+    user: sqlName.prefault("hive"),
+    warehouse: z
+      .strictObject({
+        /** `hdfs` (storage.type hdfs) or `s3` through s3a (storage.type s3; the Flink image must carry hadoop-aws). */
+        store: z.enum(["hdfs", "s3"]).prefault("hdfs"),
+        /** Path of the warehouse inside the store, under storage.pathPrefix. */
+        path: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._/-]*$/, { message: "must be a relative path such as 'warehouse'" })
+          .prefault("warehouse"),
+      })
+      .prefault({}),
+    /** Catalog registered in every session cluster. */
+    catalog: z
+      .strictObject({
+        name: sqlName.prefault("hive"),
+        defaultDatabase: sqlName.prefault("default"),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** Cross-field checks of Hive. */
+export const hiveProblems: CrossCheck = (parsed, clusters) => {
+  const problems: ConfigProblem[] = [];
+  const hive = parsed.hive;
+  if (!hive.enabled) {
+    return problems;
+  }
+  for (const cluster of clusters) {
+    if (FLINK_RELEASES[cluster.version]?.major === 2) {
+      const key =
+        parsed.flink.clusters[cluster.name].version !== undefined
+          ? `flink.clusters.${cluster.name}.version`
+          : "flink.version";
+      problems.push({
+        path: key,
+        message: `Flink ${cluster.version} has no Hive connector (it exists for Flink 1.x only); use 1.20 for cluster '${cluster.name}', or set hive.enabled: false`,
+      });
+    }
+  }
+  if (hive.warehouse.store !== parsed.storage.type) {
+    problems.push({
+      path: "hive.warehouse.store",
+      message: `the Hive warehouse is on ${hive.warehouse.store}, but storage.type is ${parsed.storage.type}; set storage.type: ${hive.warehouse.store} (managed or external), or change hive.warehouse.store`,
+    });
+  }
+  if (hive.warehouse.store === "s3" && parsed.platform.artifacts.fetchJars) {
+    problems.push({
+      path: "hive.warehouse.store",
+      message:
+        "an s3a warehouse needs hadoop-aws and the AWS SDK on Flink's classpath, which the platform does not fetch; use a Flink image that has them and set platform.artifacts.fetchJars: false, or use an hdfs warehouse",
+    });
+  }
+  return problems;
+};

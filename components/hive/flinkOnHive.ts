@@ -1,0 +1,98 @@
+/**
+ * Flink on Hive: the metastore, the client configuration in every cluster namespace, and what the session
+ * clusters' pods get (pod additions), so each cluster has a ready Hive catalog.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformConfig } from "../config";
+import { platformLabels } from "../labels";
+import { MYSQL_CONNECTOR_J } from "../mysql/driver";
+import { MySqlConnection } from "../mysql/mysql";
+import { PodAdditions } from "../podAdditions";
+import { DurableStore } from "../state/connections";
+import { FLINK_HADOOP_CONF_DIR, HIVE_CLIENT_CONFIGMAP, HIVE_CONF_DIR, hiveAdditions } from "./flinkHive";
+import { catalogStoreEntry, clientSiteXml } from "./hiveSite";
+import { HiveMetastore } from "./metastore";
+
+/** The consumer name under which Hive asks MySQL for its database. */
+export const HIVE_DATABASE_CONSUMER = "hive";
+
+/** Where the warehouse lives in the durable store. */
+export function warehouseUri(store: DurableStore, pathPrefix: string, path: string): string {
+  const root = store.kind === "s3" ? `s3a://${store.bucket}` : store.defaultFS;
+  return `${root}/${pathPrefix}/${path}`;
+}
+
+export interface FlinkOnHiveArgs {
+  readonly config: PlatformConfig;
+  /** The durable store the warehouse lives in (validation makes sure it is the configured one). */
+  readonly store: DurableStore;
+  readonly database: MySqlConnection;
+  readonly databasePassword: pulumi.Input<string>;
+}
+
+export class FlinkOnHive extends pulumi.ComponentResource {
+  /** What every session cluster's pods get. */
+  public readonly additions: PodAdditions;
+  /** Resources the session clusters wait for (metastore, client configuration). */
+  public readonly ready: pulumi.Resource[] = [];
+  public readonly metastoreUri: string;
+
+  constructor(name: string, args: FlinkOnHiveArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:hive:FlinkOnHive", name, {}, opts);
+    const { config, store, database } = args;
+    const hive = config.hive;
+    const metastore = new HiveMetastore(
+      "hive-metastore",
+      {
+        namespace: config.platform.namespace,
+        image: hive.image,
+        resources: hive.resources,
+        db: database,
+        password: args.databasePassword,
+        warehouseUri: warehouseUri(store, config.storage.pathPrefix, hive.warehouse.path),
+        s3:
+          store.kind === "s3"
+            ? {
+                endpoint: store.endpoint,
+                pathStyleAccess: store.pathStyleAccess,
+                accessKey: store.accessKey,
+                secretKey: store.secretKey,
+              }
+            : undefined,
+        jdbcDriver: MYSQL_CONNECTOR_J,
+        artifacts: config.platform.artifacts,
+      },
+      { parent: this },
+    );
+    this.metastoreUri = metastore.uri;
+    this.ready.push(metastore);
+
+    const data = {
+      "hive-site.xml": clientSiteXml(metastore.uri),
+      "catalog.yaml": catalogStoreEntry({
+        hiveConfDir: HIVE_CONF_DIR,
+        // Flink mounts the Hadoop configuration there when the store is HDFS.
+        hadoopConfDir: store.kind === "hdfs" ? FLINK_HADOOP_CONF_DIR : undefined,
+        defaultDatabase: hive.catalog.defaultDatabase,
+      }),
+    };
+    for (const namespace of [...new Set(config.flink.clusters.map((c) => c.namespace))]) {
+      this.ready.push(
+        new k8s.core.v1.ConfigMap(
+          `${name}-client-${namespace}`,
+          {
+            metadata: { name: HIVE_CLIENT_CONFIGMAP, namespace, labels: platformLabels("flink-hive-conf") },
+            data,
+          },
+          { parent: this },
+        ),
+      );
+    }
+    this.additions = hiveAdditions({
+      catalogName: hive.catalog.name,
+      fetcherImage: config.platform.artifacts.fetcherImage,
+    });
+    this.registerOutputs({ metastoreUri: this.metastoreUri });
+  }
+}

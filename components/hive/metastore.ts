@@ -1,0 +1,173 @@
+/**
+ * The Hive metastore (apache/hive 3.1.3) with its schema in MySQL. An init container creates the schema only when
+ * `schematool -info` finds none, so it is safe on every start (the image's own start-up runs `-initSchema`, which
+ * fails once the schema exists, so it is skipped with IS_RESUME). hive-site.xml, which carries the database
+ * password, is generated here with every value escaped and mounted from a Secret.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { jarFetcherInitContainer, jarFileName, MavenJar } from "../artifacts";
+import { ContainerResources, nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube";
+import { platformLabels, selectorLabels } from "../labels";
+import { SecretKeyRef } from "../state/connections";
+import { MetastoreDatabase, metastoreSiteXml, S3Warehouse } from "./hiveSite";
+
+export const METASTORE_PORT = 9083;
+/** uid of the `hive` user in the apache/hive image. */
+const HIVE_UID = 1000;
+const HIVE_HOME = "/opt/hive";
+
+/** Create the schema only when there is none; `-info` fails on an empty database (and on an unreachable one, when
+ * `-initSchema` fails too and the pod retries). */
+export const SCHEMA_INIT_COMMAND = `${HIVE_HOME}/bin/schematool -dbType mysql -info || ${HIVE_HOME}/bin/schematool -dbType mysql -initSchema`;
+
+export interface HiveMetastoreArgs {
+  readonly namespace: string;
+  readonly image: string;
+  readonly resources: ContainerResources;
+  readonly db: MetastoreDatabase;
+  /** The metastore user's database password (secret). */
+  readonly password: pulumi.Input<string>;
+  /** Fully qualified warehouse location, e.g. hdfs://hdfs-namenode.flink.svc:8020/flink/warehouse. */
+  readonly warehouseUri: string;
+  /** For an s3a warehouse: the endpoint and the credentials Secret in the metastore's namespace. */
+  readonly s3?: S3Warehouse & { readonly accessKey: SecretKeyRef; readonly secretKey: SecretKeyRef };
+  readonly jdbcDriver: MavenJar;
+  readonly artifacts: { readonly mavenRepository: string; readonly fetcherImage: string };
+}
+
+/** Thrift URI of the metastore Service. */
+export function metastoreUri(name: string, namespace: string): string {
+  return `thrift://${name}.${namespace}.svc:${METASTORE_PORT}`;
+}
+
+export class HiveMetastore extends pulumi.ComponentResource {
+  public readonly uri: string;
+
+  constructor(name: string, args: HiveMetastoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flink-platform:hive:HiveMetastore", name, {}, opts);
+    const labels = platformLabels("hive-metastore", name);
+    const selector = selectorLabels("hive-metastore", name);
+    this.uri = metastoreUri(name, args.namespace);
+
+    const siteSecret = new k8s.core.v1.Secret(
+      `${name}-site`,
+      {
+        metadata: { name: `${name}-site`, namespace: args.namespace, labels },
+        stringData: {
+          "hive-site.xml": pulumi
+            .output(args.password)
+            .apply((password) =>
+              metastoreSiteXml({ db: args.db, password, warehouseUri: args.warehouseUri, s3: args.s3 }),
+            ),
+        },
+      },
+      { parent: this },
+    );
+
+    const driverFile = jarFileName(args.jdbcDriver);
+    const hiveMounts = [
+      {
+        name: "site",
+        mountPath: `${HIVE_HOME}/conf/hive-site.xml`,
+        subPath: "hive-site.xml",
+        readOnly: true,
+      },
+      { name: "jdbc", mountPath: `${HIVE_HOME}/lib/${driverFile}`, subPath: driverFile, readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ];
+    const s3Env = args.s3
+      ? [
+          { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { ...args.s3.accessKey } } },
+          { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { ...args.s3.secretKey } } },
+          // The image's Hadoop ships hadoop-aws and the AWS SDK among its tools.
+          { name: "HADOOP_CLASSPATH", value: "/opt/hadoop/share/hadoop/tools/lib/*" },
+        ]
+      : [];
+    // Warehouse directories are written as `flink`, the same user Flink's Hive sinks write table files as.
+    const env = [{ name: "HADOOP_USER_NAME", value: "flink" }, ...s3Env];
+
+    const service = new k8s.core.v1.Service(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: { selector, ports: [{ name: "thrift", port: METASTORE_PORT, targetPort: "thrift" }] },
+      },
+      { parent: this },
+    );
+    new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: {
+              labels,
+              // A new hive-site.xml (new password, warehouse) rolls the pod.
+              annotations: {
+                "flink-platform/site-version": siteSecret.metadata.resourceVersion.apply((v) => v ?? ""),
+              },
+            },
+            spec: {
+              securityContext: nonRootPodSecurityContext(HIVE_UID),
+              initContainers: [
+                jarFetcherInitContainer(
+                  "fetch-jdbc-driver",
+                  args.artifacts.fetcherImage,
+                  args.artifacts.mavenRepository,
+                  [args.jdbcDriver],
+                  "jdbc",
+                ),
+                {
+                  name: "init-schema",
+                  image: args.image,
+                  command: ["bash", "-c", SCHEMA_INIT_COMMAND],
+                  env,
+                  volumeMounts: hiveMounts,
+                  resources: args.resources,
+                  securityContext: restrictedContainerSecurityContext(),
+                },
+              ],
+              containers: [
+                {
+                  name: "metastore",
+                  image: args.image,
+                  env: [
+                    { name: "SERVICE_NAME", value: "metastore" },
+                    { name: "DB_DRIVER", value: "mysql" },
+                    // The schema is already there (init-schema); the image would otherwise run -initSchema again.
+                    { name: "IS_RESUME", value: "true" },
+                    ...env,
+                  ],
+                  ports: [{ name: "thrift", containerPort: METASTORE_PORT }],
+                  readinessProbe: {
+                    tcpSocket: { port: "thrift" },
+                    initialDelaySeconds: 15,
+                    periodSeconds: 10,
+                  },
+                  livenessProbe: {
+                    tcpSocket: { port: "thrift" },
+                    initialDelaySeconds: 60,
+                    periodSeconds: 20,
+                  },
+                  resources: args.resources,
+                  securityContext: restrictedContainerSecurityContext(),
+                  volumeMounts: hiveMounts,
+                },
+              ],
+              volumes: [
+                { name: "site", secret: { secretName: `${name}-site` } },
+                { name: "jdbc", emptyDir: {} },
+                { name: "tmp", emptyDir: {} },
+              ],
+            },
+          },
+        },
+      },
+      { parent: this, dependsOn: [siteSecret, service] },
+    );
+    this.registerOutputs({ uri: this.uri });
+  }
+}
