@@ -49,3 +49,21 @@ export function dataResourceOptions(
 ): pulumi.CustomResourceOptions {
   return pulumi.mergeOptions(opts, { retainOnDelete: !allowDataLoss });
 }
+
+/** A volume to claim: size and, optionally, a storage class (the cluster default otherwise). */
+export interface VolumeSettings {
+  readonly size: string;
+  readonly storageClass?: string;
+}
+
+/** A ReadWriteOnce volume claim template named `data` for a StatefulSet. */
+export function dataVolumeClaimTemplate(labels: Record<string, string>, volume: VolumeSettings) {
+  return {
+    metadata: { name: "data", labels },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...(volume.storageClass ? { storageClassName: volume.storageClass } : {}),
+      resources: { requests: { storage: volume.size } },
+    },
+  };
+}

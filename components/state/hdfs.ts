@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   claimRetentionPolicy,
   ContainerResources,
+  dataVolumeClaimTemplate,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
 } from "../kube";
@@ -83,15 +84,6 @@ export function baseDirectoryScript(directory: string): string {
   ].join("\n");
 }
 
-const volumeClaim = (labels: Record<string, string>, volume: HdfsArgs["nameNodeVolume"]) => ({
-  metadata: { name: "data", labels },
-  spec: {
-    accessModes: ["ReadWriteOnce"],
-    ...(volume.storageClass ? { storageClassName: volume.storageClass } : {}),
-    resources: { requests: { storage: volume.size } },
-  },
-});
-
 export class Hdfs extends pulumi.ComponentResource {
   public readonly defaultFS: string;
   /** Completes once the base directory exists. */
@@ -161,7 +153,7 @@ export class Hdfs extends pulumi.ComponentResource {
               ],
             },
           },
-          volumeClaimTemplates: [volumeClaim(nnLabels, args.nameNodeVolume)],
+          volumeClaimTemplates: [dataVolumeClaimTemplate(nnLabels, args.nameNodeVolume)],
         },
       },
       { parent: this },
@@ -218,7 +210,7 @@ export class Hdfs extends pulumi.ComponentResource {
               ],
             },
           },
-          volumeClaimTemplates: [volumeClaim(dnLabels, args.dataNodeVolume)],
+          volumeClaimTemplates: [dataVolumeClaimTemplate(dnLabels, args.dataNodeVolume)],
         },
       },
       { parent: this, dependsOn: [nnService] },

@@ -8,6 +8,7 @@ import * as random from "@pulumi/random";
 import {
   claimRetentionPolicy,
   ContainerResources,
+  dataVolumeClaimTemplate,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
 } from "../kube";
@@ -162,16 +163,7 @@ export class Minio extends pulumi.ComponentResource {
           selector: { matchLabels: selector },
           persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.allowDataLoss),
           template,
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                ...(args.volume.storageClass ? { storageClassName: args.volume.storageClass } : {}),
-                resources: { requests: { storage: args.volume.size } },
-              },
-            },
-          ],
+          volumeClaimTemplates: [dataVolumeClaimTemplate(labels, args.volume)],
         },
       },
       { parent: this, dependsOn: [secret] },

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   claimRetentionPolicy,
   ContainerResources,
+  dataVolumeClaimTemplate,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
 } from "../kube";
@@ -150,16 +151,7 @@ export class ZooKeeper extends pulumi.ComponentResource {
           selector: { matchLabels: selector },
           persistentVolumeClaimRetentionPolicy: claimRetentionPolicy(args.allowDataLoss),
           template,
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                ...(args.volume.storageClass ? { storageClassName: args.volume.storageClass } : {}),
-                resources: { requests: { storage: args.volume.size } },
-              },
-            },
-          ],
+          volumeClaimTemplates: [dataVolumeClaimTemplate(labels, args.volume)],
         },
       },
       { parent: this, dependsOn: [headless] },

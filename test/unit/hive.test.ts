@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { ConfigError, parseConfig } from "../../components/config";
+import { problemsOf } from "../support/configProblems";
+import { parseConfig } from "../../components/config";
 import { catalogStoreEntry, clientSiteXml, metastoreSiteXml } from "../../components/hive/hiveSite";
 import { SCHEMA_INIT_COMMAND } from "../../components/hive/metastore";
 import {
@@ -12,16 +13,6 @@ import {
 } from "../support/mocks";
 
 const HIVE_ON_HDFS = { hive: { enabled: true }, storage: { type: "hdfs" } };
-
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
-}
 
 const byName = (resources: readonly RecordedResource[], type: string, name: string) =>
   ofType(resources, type).find((r) => r.inputs.metadata?.name === name);

@@ -1,9 +1,10 @@
 import * as assert from "assert";
+import { problemsOf } from "../support/configProblems";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { mavenPath } from "../../components/artifacts";
-import { ConfigError, parseConfig } from "../../components/config";
+import { parseConfig } from "../../components/config";
 import { MYSQL_CONNECTOR_J } from "../../components/mysql/driver";
 import {
   databaseRequestProblem,
@@ -29,16 +30,6 @@ const databaseJob = (resources: readonly RecordedResource[]) => {
   assert.strictEqual(jobs.length, 1);
   return jobs[0];
 };
-
-function problemsOf(raw: Record<string, unknown>, secretConfigKeys: string[] = []): string[] {
-  try {
-    parseConfig(raw, { secretConfigKeys: new Set(secretConfigKeys) });
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
-}
 
 describe("MySQL", () => {
   describe("config errors", () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { problemsOf } from "../support/configProblems";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "../../components/config";
 import { overlappingKeyPrefixes } from "../../components/flinkConfiguration";
@@ -49,16 +50,6 @@ function flinkConf(resources: readonly RecordedResource[], cluster = 0): Record<
 
 function mainContainer(resources: readonly RecordedResource[], cluster = 0): Record<string, any> {
   return ofType(resources, FLINK_DEPLOYMENT)[cluster].inputs.spec.podTemplate.spec.containers[0];
-}
-
-function problemsOf(raw: Record<string, unknown>, secretConfigKeys: string[] = []): string[] {
-  try {
-    parseConfig(raw, { secretConfigKeys: new Set(secretConfigKeys) });
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
 }
 
 describe("durable state and HA", () => {

@@ -1,10 +1,11 @@
 import * as assert from "assert";
+import { problemsOf } from "../support/configProblems";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { ConfigError, parseConfig } from "../../components/config";
+import { parseConfig } from "../../components/config";
 import { jarFetchScript } from "../../components/artifacts";
 import { MYSQL_CONNECTOR_J } from "../../components/mysql/driver";
 import { FlinkPlatform } from "../../components/platform";
@@ -52,16 +53,6 @@ const bootstrapJob = (resources: readonly RecordedResource[]) => {
   assert.ok(job, "no bootstrap Job");
   return job;
 };
-
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  assert.fail("expected the config to be rejected");
-}
 
 describe("StreamPark", () => {
   describe("config errors", () => {
