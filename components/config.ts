@@ -25,6 +25,7 @@ import {
   containerResources,
   dnsLabel,
   flinkMemory,
+  ingressSchema,
   pinnedImage,
 } from "./configPrimitives";
 import {
@@ -47,20 +48,6 @@ export const PROJECT = "flink-platform";
 const flinkConfigurationMap = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
   .prefault({});
-
-const ingressSchema = z.strictObject({
-  enabled: z.boolean().prefault(false),
-  /** Ingress class, e.g. "nginx"; the cluster default when unset. */
-  className: z.string().optional(),
-  /** Host name of the REST UI. Required when enabled. */
-  host: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS host name" })
-    .optional(),
-  /** Secret holding the TLS certificate for the host; plain HTTP when unset. */
-  tlsSecretName: dnsLabel(253).optional(),
-  annotations: z.record(z.string(), z.string()).prefault({}),
-});
 
 const sessionClusterSchema = z.strictObject({
   /** Namespace of the cluster; the platform namespace when unset. */
@@ -88,7 +75,7 @@ const sessionClusterSchema = z.strictObject({
   warmSlots: z.number().int().min(0).max(1024).prefault(0),
   /** Extra Flink configuration, merged last. */
   flinkConfiguration: flinkConfigurationMap,
-  ingress: ingressSchema.prefault({}),
+  ingress: ingressSchema,
 });
 
 export const configSchema = z.strictObject({

@@ -83,3 +83,20 @@ export const flinkMemory = z.string().superRefine((size, ctx) => {
     ctx.addIssue({ code: "custom", message: "must be between 512m and 256g" });
   }
 });
+
+/** An optional Ingress to a web UI served at the root path of a host. */
+export const ingressSchema = z
+  .strictObject({
+    enabled: z.boolean().prefault(false),
+    /** Ingress class, e.g. "nginx"; the cluster default when unset. */
+    className: z.string().optional(),
+    /** Host name of the UI. Required when enabled. */
+    host: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS host name" })
+      .optional(),
+    /** Secret holding the TLS certificate for the host; plain HTTP when unset. */
+    tlsSecretName: dnsSubdomain.optional(),
+    annotations: z.record(z.string(), z.string()).prefault({}),
+  })
+  .prefault({});

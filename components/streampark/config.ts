@@ -8,6 +8,7 @@ import {
   ConfigProblem,
   containerResources,
   dnsSubdomain,
+  ingressSchema,
   pinnedImage,
   storageSize,
 } from "../configPrimitives";
@@ -49,21 +50,8 @@ export const streamParkConfigSchema = z
           .prefault("streampark"),
       })
       .prefault({}),
-    ingress: z
-      .strictObject({
-        enabled: z.boolean().prefault(false),
-        /** Ingress class, e.g. "nginx"; the cluster default when unset. */
-        className: z.string().optional(),
-        /** Host name of the UI (StreamPark must be served at the root path of a host). Required when enabled. */
-        host: z
-          .string()
-          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "must be a DNS host name" })
-          .optional(),
-        /** Secret holding the TLS certificate for the host; plain HTTP when unset. */
-        tlsSecretName: dnsSubdomain.optional(),
-        annotations: z.record(z.string(), z.string()).prefault({}),
-      })
-      .prefault({}),
+    /** StreamPark must be served at the root path of its host. */
+    ingress: ingressSchema,
     /** Image of the bootstrap Job (registers Flink homes and clusters, replaces the admin password). Node 22.18+. */
     bootstrapImage: pinnedImage.prefault("node:22.23.2-alpine3.24"),
   })
