@@ -1,16 +1,16 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CHART, FLINK_DEPLOYMENT, ofType, recorded, renderRaw, settled, valueOf } from "../support/mocks";
+import { CHART, FLINK_DEPLOYMENT, ofType, recorded, renderRaw, settled } from "../support/mocks";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 describe("platform", () => {
-  it("creates the platform namespace, retained on destroy unless data loss is allowed", async () => {
+  // Retention on destroy is a resource option, which mocks do not see; the integration suite checks it
+  // (the namespace survives `pulumi destroy`).
+  it("creates the platform namespace", async () => {
     const { resources } = await renderRaw({});
     const [ns] = ofType(resources, NAMESPACE);
     assert.strictEqual(ns.inputs.metadata.name, "flink");
-    const kept = await renderRaw({ platform: { allowDataLoss: false } });
-    assert.strictEqual(ofType(kept.resources, NAMESPACE).length, 1);
   });
 
   it("uses existing namespaces when told to", async () => {
@@ -91,7 +91,6 @@ describe("platform", () => {
       assert.strictEqual(program.namespace, "flink");
       assert.strictEqual(program.clusters.session.restUrl, "http://session-rest.flink.svc:8081");
       assert.strictEqual(ofType(recorded, FLINK_DEPLOYMENT).length, 1);
-      assert.ok(await valueOf(pulumi.output("ok")));
     } finally {
       pulumi.runtime.setAllConfig({});
     }
