@@ -2,13 +2,13 @@
  * flink-platform: reads and validates the stack configuration, builds the platform, exports its outputs.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { loadConfig } from "./components/config";
+import { loadConfig, loadSecrets } from "./components/config/load";
 import { FlinkPlatform } from "./components/platform";
 import { kubernetesProviderArgs } from "./components/provider";
 
 const config = loadConfig();
-const provider = new k8s.Provider("kubernetes", kubernetesProviderArgs(config));
-const platform = new FlinkPlatform("flink", { config }, { provider });
+const provider = new k8s.Provider("kubernetes", kubernetesProviderArgs(config.kubernetes));
+const platform = new FlinkPlatform("flink", { config, secrets: loadSecrets() }, { provider });
 
 export const namespace = platform.namespace;
 export const operatorVersion = platform.operatorVersion;

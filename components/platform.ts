@@ -2,22 +2,31 @@
  * The whole platform: namespaces, the operator, and the session clusters, wired in the order the operator needs
  * (CRDs and operator first; on destroy the FlinkDeployments go first, while the operator can still clear their
  * finalizers); MySQL for the parts that need a database, and StreamPark.
+ *
+ * The only reader of `PlatformConfig`: every component gets its own area's settings plus the connection objects and
+ * secret references it consumes, which the small functions below derive from the validated configuration.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig } from "./config";
-import { platformLabels } from "./labels";
-import { monitoringArgs, monitoringWanted, PlatformMonitoring, ScrapeTarget } from "./monitoring";
+import type { PlatformSecrets } from "./config/load";
+import type { PlatformConfig } from "./config/schema";
+import { StateInputs } from "./flink/clusterState";
+import { FlinkOperator, FlinkOperatorArgs, OPERATOR_VERSION } from "./flink/operator";
+import { FlinkSessionCluster } from "./flink/sessionCluster";
 import { FlinkOnHive, HIVE_DATABASE_CONSUMER } from "./hive/flinkOnHive";
-import { MySql, MySqlDatabaseRequest } from "./mysql/mysql";
-import { FlinkOperator, OPERATOR_VERSION, operatorArgs } from "./operator";
-import { FlinkSessionCluster } from "./sessionCluster";
-import { DurableState } from "./state/durableState";
-import { StateInputs } from "./state/flinkState";
-import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET, StreamPark } from "./streampark/streampark";
+import { platformLabels } from "./kube/labels";
+import { PlatformMonitoring, PlatformMonitoringArgs, ScrapeTarget } from "./monitoring";
+import type { MySqlDatabaseRequest } from "./mysql/connection";
+import { MySql } from "./mysql/mysql";
+import { DurableState, DurableStateArgs } from "./state/durableState";
+import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET } from "./streampark/names";
+import { StreamPark } from "./streampark/streampark";
 
 export interface FlinkPlatformArgs {
+  /** The validated stack configuration (`loadConfig`, or `parseConfig` in tests). */
   readonly config: PlatformConfig;
+  /** The secret config keys the configuration uses (`loadSecrets`). Default none. */
+  readonly secrets?: PlatformSecrets;
 }
 
 /** What the stack exports for one session cluster. */
@@ -53,6 +62,58 @@ export function mysqlDatabaseRequests(config: PlatformConfig): MySqlDatabaseRequ
   return requests;
 }
 
+/** Operator args from validated config. */
+export function operatorArgs(config: PlatformConfig): FlinkOperatorArgs {
+  return {
+    namespace: config.platform.namespace,
+    watchNamespaces: config.namespaces,
+    chart: config.operator.chart,
+    image: config.operator.image,
+    webhook: config.operator.webhook,
+    resources: config.operator.resources,
+    retainCrds: !config.platform.allowDataLoss,
+  };
+}
+
+/** Durable state args from validated config and the secret config keys. */
+export function durableStateArgs(config: PlatformConfig, secrets: PlatformSecrets): DurableStateArgs {
+  const namespace = config.platform.namespace;
+  // The Hive metastore reads an S3 warehouse with the store's credentials, in the platform namespace.
+  const hiveOnS3 = config.hive.enabled && config.hive.warehouse.store === "s3";
+  return {
+    namespace,
+    consumerNamespaces: [...config.flink.clusters.map((c) => c.namespace), ...(hiveOnS3 ? [namespace] : [])],
+    storage: config.storage,
+    ha: config.ha,
+    ...(secrets.s3 ? { s3Credentials: secrets.s3 } : {}),
+    allowDataLoss: config.platform.allowDataLoss,
+  };
+}
+
+/** Monitoring args from validated config and the scrape targets the backing services published. */
+export function monitoringArgs(
+  config: PlatformConfig,
+  targets: readonly ScrapeTarget[],
+): PlatformMonitoringArgs {
+  const monitoring = config.monitoring;
+  return {
+    namespace: config.platform.namespace,
+    dashboardsNamespace: monitoring.dashboards.namespace ?? config.platform.namespace,
+    monitorLabels: monitoring.monitorLabels,
+    dashboardLabel: monitoring.dashboards.label,
+    folderAnnotation: monitoring.dashboards.folderAnnotation,
+    scrapeInterval: monitoring.scrapeInterval,
+    clusters: config.flink.clusters.map((c) => ({ name: c.name, namespace: c.namespace })),
+    monitorOperator: config.operator.install,
+    targets,
+  };
+}
+
+/** Whether the config asks for monitoring resources at all. */
+export function monitoringWanted(config: PlatformConfig): boolean {
+  return config.monitoring.enabled && config.monitoring.prometheusOperator;
+}
+
 export class FlinkPlatform extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly operatorVersion = OPERATOR_VERSION;
@@ -68,7 +129,9 @@ export class FlinkPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: FlinkPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:index:FlinkPlatform", name, {}, opts);
     const config = args.config;
+    const secrets = args.secrets ?? {};
     this.namespace = config.platform.namespace;
+    const allowDataLoss = config.platform.allowDataLoss;
 
     const namespaces = config.platform.createNamespaces
       ? config.namespaces.map(
@@ -77,13 +140,13 @@ export class FlinkPlatform extends pulumi.ComponentResource {
               `${name}-ns-${ns}`,
               { metadata: { name: ns, labels: platformLabels("namespace") } },
               // Deleting a namespace deletes every PVC in it.
-              { parent: this, retainOnDelete: !config.platform.allowDataLoss },
+              { parent: this, retainOnDelete: !allowDataLoss },
             ),
         )
       : [];
 
     if (config.operator.install) {
-      this.operator = new FlinkOperator(`${name}-operator`, operatorArgs(config, this.namespace), {
+      this.operator = new FlinkOperator(`${name}-operator`, operatorArgs(config), {
         parent: this,
         dependsOn: namespaces,
       });
@@ -92,7 +155,10 @@ export class FlinkPlatform extends pulumi.ComponentResource {
     // Managed stores exist only when the config asks for them; Kubernetes HA needs nothing but the store.
     const needsState = config.storage.type !== "none" || config.ha.type === "zookeeper";
     this.state = needsState
-      ? new DurableState(`${name}-state`, { config }, { parent: this, dependsOn: namespaces })
+      ? new DurableState(`${name}-state`, durableStateArgs(config, secrets), {
+          parent: this,
+          dependsOn: namespaces,
+        })
       : undefined;
     const state: StateInputs = {
       checkpoints: config.flink.checkpoints,
@@ -110,7 +176,8 @@ export class FlinkPlatform extends pulumi.ComponentResource {
           namespace: this.namespace,
           config: config.mysql,
           databases,
-          allowDataLoss: config.platform.allowDataLoss,
+          ...(secrets.mysqlAdminPassword ? { adminPassword: secrets.mysqlAdminPassword } : {}),
+          allowDataLoss,
         },
         { parent: this, dependsOn: namespaces },
       );
@@ -120,10 +187,14 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       this.hive = new FlinkOnHive(
         `${name}-hive`,
         {
-          config,
+          namespace: this.namespace,
+          clusterNamespaces: config.flink.clusters.map((c) => c.namespace),
+          hive: config.hive,
           store: state.store,
+          pathPrefix: config.storage.pathPrefix,
           database: this.mysql.connections[HIVE_DATABASE_CONSUMER],
           databasePassword: this.mysql.passwords[HIVE_DATABASE_CONSUMER],
+          artifacts: config.platform.artifacts,
         },
         { parent: this, dependsOn: [...namespaces, this.mysql, ...(this.state?.ready ?? [])] },
       );
@@ -167,7 +238,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
           database: this.mysql.connections.streampark,
           mysqlClientImage: config.mysql.image,
           artifacts: config.platform.artifacts,
-          allowDataLoss: config.platform.allowDataLoss,
+          allowDataLoss,
         },
         { parent: this, dependsOn: [...namespaces, this.mysql] },
       );

@@ -3,10 +3,11 @@
  * configuration, or render mode, which writes manifests to a directory instead of contacting a cluster.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { PlatformConfig } from "./config";
+import type { KubernetesSettings } from "./config/platformSchema";
 
-export function kubernetesProviderArgs(config: PlatformConfig): k8s.ProviderArgs {
-  const { kubeconfig, context, renderYamlToDirectory } = config.kubernetes;
+/** Provider args for the `kubernetes` config area. */
+export function kubernetesProviderArgs(settings: KubernetesSettings): k8s.ProviderArgs {
+  const { kubeconfig, context, renderYamlToDirectory } = settings;
   if (renderYamlToDirectory) {
     // Render mode must not read a kubeconfig (the provider refuses both together).
     return { renderYamlToDirectory };

@@ -10,9 +10,15 @@
  * with jobs; the per-TaskManager size is printed beside the total.
  */
 import { performance } from "perf_hooks";
-import { parseConfig, ResolvedSessionCluster } from "../components/config";
-import { flinkMemoryBytes, kubernetesCpuCores, kubernetesMemoryBytes, MIB } from "../components/quantities";
-import { readStackConfig, stackNames } from "../stacks/stackFiles";
+import { parseConfig } from "../components/config/parse";
+import { ResolvedSessionCluster } from "../components/flink/clusterSchema";
+import {
+  flinkMemoryBytes,
+  kubernetesCpuCores,
+  kubernetesMemoryBytes,
+  MIB,
+} from "../components/config/quantities";
+import { readStackConfig, stackNames } from "../stacks/shared/stackFiles";
 import { FLINK_DEPLOYMENT, ofType, RecordedResource, renderPlatform } from "../test/support/mocks";
 
 interface Footprint {

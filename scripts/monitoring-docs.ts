@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { renderedReadme } from "../components/monitoring/docs";
-import { PROJECT_ROOT } from "../stacks/stackFiles";
+import { PROJECT_ROOT } from "../stacks/shared/stackFiles";
 
 async function main() {
   const readme = path.join(PROJECT_ROOT, "README.md");

@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { defaultConfig } from "../components/config";
-import { PROJECT_ROOT } from "../stacks/stackFiles";
+import { defaultConfig } from "../components/config/schema";
+import { PROJECT_ROOT } from "../stacks/shared/stackFiles";
 
 const file = path.join(PROJECT_ROOT, "Pulumi.yaml");
 // YAML 1.1 output quotes words such as `off` and `yes` that older readers would turn into booleans.

@@ -12,7 +12,7 @@ import {
   Stack,
   StackNotFoundError,
 } from "@pulumi/pulumi/automation";
-import { PROJECT } from "../components/config";
+import { PROJECT } from "../components/config/problems";
 import { forwardedSignal } from "./abort";
 import { cliPathValue, cliType } from "./configSettings";
 import { EngineEventCollector } from "./engineEvents";
@@ -26,7 +26,7 @@ import {
   StackHandle,
   StackOutputs,
 } from "./stackDriver";
-import { readStackConfig } from "./stackFiles";
+import { readStackConfig } from "./shared/stackFiles";
 
 export interface AutomationDriverOptions {
   /** The project root: Pulumi.yaml, the stack files and index.ts. */

@@ -6,14 +6,15 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { OPERATOR_VERSION } from "../components/operator";
+import { OPERATOR_VERSION } from "../components/flink/operator";
 import { abortableSleep, abortOnSignals } from "./abort";
 import { AutomationStackDriver, findPulumiCommand } from "./automationDriver";
 import { CliCommand, parseCommandLine, ReportPaths, USAGE, UsageError } from "./cliArgs";
 import { EnvironmentError, resolveEnvironment } from "./environment";
 import { runPreview, runRelease } from "./orchestrator";
-import { renderJson, renderMarkdown, RunReport } from "./report";
-import { PROJECT_ROOT } from "./stackFiles";
+import { renderJson, RunReport } from "./report/model";
+import { renderMarkdown } from "./report/markdown";
+import { PROJECT_ROOT } from "./shared/stackFiles";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "util";
 import { ConfigSetting, parseSetting, SettingError } from "./configSettings";
-import { DEFAULT_RETRY, RetryPolicy } from "./orchestrator";
+import { DEFAULT_RETRY, RetryPolicy } from "./stackRun";
 
 export const USAGE = `Usage:
   npm run preview -- <stack...> [options]

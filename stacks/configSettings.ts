@@ -8,7 +8,9 @@
  * 1, both of which the schema rejects. Each value therefore gets the first of its readings (the CLI's own first)
  * that the schema accepts at that path; the adapter writes the other readings with an explicit `--type`.
  */
-import { ConfigError, ConfigProblem, configSchema, parseConfig, PROJECT } from "../components/config";
+import { ConfigError, ConfigProblem, PROJECT } from "../components/config/problems";
+import { configSchema } from "../components/config/schema";
+import { parseConfig } from "../components/config/parse";
 import { ConfigScalar } from "./stackDriver";
 
 export type PathSegment = string | number;

@@ -3,7 +3,7 @@
  * `operatorVersion`, and per cluster an in-cluster `restUrl` and an `ingressUrl` when an ingress is set) holds for
  * the configuration that was just deployed.
  */
-import { PlatformConfig } from "../components/config";
+import { PlatformConfig } from "../components/config/schema";
 import { StackOutputs } from "./stackDriver";
 
 export interface SmokeCheck {

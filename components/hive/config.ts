@@ -3,9 +3,9 @@
  * gets. Hive needs Flink 1.x (there is no Hive connector for Flink 2.x) and a warehouse store.
  */
 import { z } from "zod";
-import type { CrossCheck } from "../config";
-import { ConfigProblem, containerResources, pinnedImage } from "../configPrimitives";
-import { FLINK_RELEASES } from "../flinkVersions";
+import { containerResources, pinnedImage } from "../config/primitives";
+import type { ConfigProblem } from "../config/problems";
+import { FLINK_RELEASES } from "../flink/versions";
 
 const sqlName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
   message: "must be a plain SQL name: lower-case letters, digits and '_', starting with a letter",
@@ -41,8 +41,19 @@ export const hiveSchema = z
   })
   .prefault({});
 
+/** The `hive` area as parsed. */
+export type HiveConfig = z.output<typeof hiveSchema>;
+
 /** Cross-field checks of Hive. */
-export const hiveProblems: CrossCheck = (parsed, clusters) => {
+export function hiveProblems(
+  parsed: {
+    readonly hive: HiveConfig;
+    readonly storage: { readonly type: string };
+    readonly platform: { readonly artifacts: { readonly fetchJars: boolean } };
+    readonly flink: { readonly clusters: Readonly<Record<string, { readonly version?: string }>> };
+  },
+  clusters: ReadonlyArray<{ readonly name: string; readonly version: string }>,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const hive = parsed.hive;
   if (!hive.enabled) {
@@ -74,4 +85,4 @@ export const hiveProblems: CrossCheck = (parsed, clusters) => {
     });
   }
   return problems;
-};
+}

@@ -3,8 +3,8 @@
  * client configuration at the same path on JobManagers and TaskManagers, and a file catalog store seeded with the
  * Hive catalog, so SQL sees it without CREATE CATALOG. Pure.
  */
-import { restrictedContainerSecurityContext } from "../kube";
-import { emptyAdditions, PodAdditions } from "../podAdditions";
+import { emptyAdditions, PodAdditions } from "../kube/podAdditions";
+import { restrictedContainerSecurityContext } from "../kube/securityContext";
 import { HADOOP_CLIENT_JARS } from "../state/hadoopJars";
 import { HIVE_CONNECTOR_JARS } from "./jars";
 

@@ -4,12 +4,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig } from "../config";
-import { platformLabels } from "../labels";
+import { platformLabels } from "../kube/labels";
+import type { ArtifactSettings, PodAdditions } from "../kube/podAdditions";
+import type { MySqlConnection } from "../mysql/connection";
 import { MYSQL_CONNECTOR_J } from "../mysql/driver";
-import { MySqlConnection } from "../mysql/mysql";
-import { PodAdditions } from "../podAdditions";
-import { DurableStore } from "../state/connections";
+import type { DurableStore } from "../state/connections";
+import type { HiveConfig } from "./config";
 import { FLINK_HADOOP_CONF_DIR, HIVE_CLIENT_CONFIGMAP, HIVE_CONF_DIR, hiveAdditions } from "./flinkHive";
 import { catalogStoreEntry, clientSiteXml } from "./hiveSite";
 import { HiveMetastore } from "./metastore";
@@ -24,11 +24,22 @@ export function warehouseUri(store: DurableStore, pathPrefix: string, path: stri
 }
 
 export interface FlinkOnHiveArgs {
-  readonly config: PlatformConfig;
+  /** Namespace of the metastore (the platform namespace). */
+  readonly namespace: string;
+  /** Namespaces of the session clusters; each gets the Hive client configuration. */
+  readonly clusterNamespaces: readonly string[];
+  /** The `hive` area: image, resources, warehouse and catalog (defaults in components/hive/config.ts). */
+  readonly hive: HiveConfig;
   /** The durable store the warehouse lives in (validation makes sure it is the configured one). */
   readonly store: DurableStore;
+  /** Path prefix inside the store (`storage.pathPrefix`, default "flink"); the warehouse is below it. */
+  readonly pathPrefix: string;
+  /** The metastore's MySQL database and user. */
   readonly database: MySqlConnection;
+  /** That user's password (secret); it only lands in the metastore's hive-site.xml Secret. */
   readonly databasePassword: pulumi.Input<string>;
+  /** Where the JDBC driver and the connector jars come from (`platform.artifacts`). */
+  readonly artifacts: ArtifactSettings;
 }
 
 export class FlinkOnHive extends pulumi.ComponentResource {
@@ -40,17 +51,16 @@ export class FlinkOnHive extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlinkOnHiveArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:hive:FlinkOnHive", name, {}, opts);
-    const { config, store, database } = args;
-    const hive = config.hive;
+    const { hive, store, database } = args;
     const metastore = new HiveMetastore(
       "hive-metastore",
       {
-        namespace: config.platform.namespace,
+        namespace: args.namespace,
         image: hive.image,
         resources: hive.resources,
         db: database,
         password: args.databasePassword,
-        warehouseUri: warehouseUri(store, config.storage.pathPrefix, hive.warehouse.path),
+        warehouseUri: warehouseUri(store, args.pathPrefix, hive.warehouse.path),
         s3:
           store.kind === "s3"
             ? {
@@ -61,7 +71,7 @@ export class FlinkOnHive extends pulumi.ComponentResource {
               }
             : undefined,
         jdbcDriver: MYSQL_CONNECTOR_J,
-        artifacts: config.platform.artifacts,
+        artifacts: args.artifacts,
       },
       { parent: this },
     );
@@ -77,7 +87,7 @@ export class FlinkOnHive extends pulumi.ComponentResource {
         defaultDatabase: hive.catalog.defaultDatabase,
       }),
     };
-    for (const namespace of [...new Set(config.flink.clusters.map((c) => c.namespace))]) {
+    for (const namespace of [...new Set(args.clusterNamespaces)]) {
       this.ready.push(
         new k8s.core.v1.ConfigMap(
           `${name}-client-${namespace}`,
@@ -91,7 +101,7 @@ export class FlinkOnHive extends pulumi.ComponentResource {
     }
     this.additions = hiveAdditions({
       catalogName: hive.catalog.name,
-      fetcherImage: config.platform.artifacts.fetcherImage,
+      fetcherImage: args.artifacts.fetcherImage,
     });
     this.registerOutputs({ metastoreUri: this.metastoreUri });
   }

@@ -2,7 +2,7 @@
  * hive-site.xml for the metastore (with its database password: it only ever lands in a Secret) and for Flink's
  * Hive catalog (the metastore address, nothing secret), plus the catalog-store entry that registers the catalog.
  */
-import { hadoopConfigurationXml } from "../hadoopXml";
+import { hadoopConfigurationXml } from "../state/hadoopXml";
 
 export interface MetastoreDatabase {
   readonly host: string;

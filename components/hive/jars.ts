@@ -3,7 +3,7 @@
  * dependencies: the connector built for Flink 1.20 (flink-connector-hive 3.0.0-1.20) and Hive's own client
  * classes. SHA-256 of each file as published on Maven Central (each also matches Maven Central's .sha1).
  */
-import { MavenJar } from "../artifacts";
+import { MavenJar } from "../kube/artifacts";
 
 export const HIVE_CONNECTOR_JARS: readonly MavenJar[] = [
   {

@@ -6,10 +6,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { jarFetcherInitContainer, jarFileName, MavenJar } from "../artifacts";
-import { ContainerResources, nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube";
-import { platformLabels, selectorLabels } from "../labels";
-import { SecretKeyRef } from "../state/connections";
+import { jarFetcherInitContainer, jarFileName, MavenJar } from "../kube/artifacts";
+import { platformLabels, selectorLabels } from "../kube/labels";
+import type { ArtifactSettings } from "../kube/podAdditions";
+import type { ContainerResources } from "../kube/resources";
+import { SecretKeyRef, secretEnv } from "../kube/secrets";
+import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
 import { MetastoreDatabase, metastoreSiteXml, S3Warehouse } from "./hiveSite";
 
 export const METASTORE_PORT = 9083;
@@ -22,18 +24,24 @@ const HIVE_HOME = "/opt/hive";
 export const SCHEMA_INIT_COMMAND = `${HIVE_HOME}/bin/schematool -dbType mysql -info || ${HIVE_HOME}/bin/schematool -dbType mysql -initSchema`;
 
 export interface HiveMetastoreArgs {
+  /** Namespace of the metastore (the platform namespace). */
   readonly namespace: string;
+  /** Exact Hive image (`hive.image`, default apache/hive:3.1.3). */
   readonly image: string;
+  /** Requests and limits of the metastore and its schema init (default 250m/1Gi requested, 1 CPU/2Gi limit). */
   readonly resources: ContainerResources;
+  /** Where the metastore schema lives in MySQL. */
   readonly db: MetastoreDatabase;
   /** The metastore user's database password (secret). */
   readonly password: pulumi.Input<string>;
   /** Fully qualified warehouse location, e.g. hdfs://hdfs-namenode.flink.svc:8020/flink/warehouse. */
   readonly warehouseUri: string;
-  /** For an s3a warehouse: the endpoint and the credentials Secret in the metastore's namespace. */
+  /** For an s3a warehouse: the endpoint and the credentials Secret in the metastore's namespace. Default none. */
   readonly s3?: S3Warehouse & { readonly accessKey: SecretKeyRef; readonly secretKey: SecretKeyRef };
+  /** The JDBC driver jar, fetched and checked by an init container. */
   readonly jdbcDriver: MavenJar;
-  readonly artifacts: { readonly mavenRepository: string; readonly fetcherImage: string };
+  /** Where the driver is fetched from (`platform.artifacts`). */
+  readonly artifacts: Pick<ArtifactSettings, "mavenRepository" | "fetcherImage">;
 }
 
 /** Thrift URI of the metastore Service. */
@@ -78,8 +86,8 @@ export class HiveMetastore extends pulumi.ComponentResource {
     ];
     const s3Env = args.s3
       ? [
-          { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { ...args.s3.accessKey } } },
-          { name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: { ...args.s3.secretKey } } },
+          secretEnv("AWS_ACCESS_KEY_ID", args.s3.accessKey),
+          secretEnv("AWS_SECRET_ACCESS_KEY", args.s3.secretKey),
           // The image's Hadoop ships hadoop-aws and the AWS SDK among its tools.
           { name: "HADOOP_CLASSPATH", value: "/opt/hadoop/share/hadoop/tools/lib/*" },
         ]

@@ -33,9 +33,11 @@ export interface AlertRuleGroup {
 }
 
 export interface AlertRuleArgs {
+  /** The session clusters; each gets its JobManager-down rule. */
   readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
-  /** Namespace of the operator the platform installed and scrapes; undefined when it does not. */
+  /** Namespace of the operator the platform installed and scrapes; default none (no operator rules). */
   readonly operatorNamespace?: string;
+  /** The backing services' scrape targets; each gets its target-down rule. */
   readonly targets: readonly ScrapeTarget[];
 }
 

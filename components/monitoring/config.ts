@@ -3,7 +3,7 @@
  * ships.
  */
 import { z } from "zod";
-import { dnsLabel } from "../configPrimitives";
+import { dnsLabel } from "../config/primitives";
 
 /** A Kubernetes label or annotation key: an optional DNS-subdomain prefix and a name of at most 63 characters. */
 const objectKey = z

@@ -5,8 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformConfig } from "../config";
-import { platformLabels } from "../labels";
+import { platformLabels } from "../kube/labels";
 import { alertRuleGroups, prometheusRuleSpec } from "./alerts";
 import { FLINK, OPERATOR, SERVICES, ShippedDashboard } from "./dashboards";
 import { buildDashboard } from "./grafana";
@@ -32,19 +31,26 @@ export interface KeyValue {
  * decided when the program runs, from the names in it.
  */
 export interface PlatformMonitoringArgs {
-  /** Namespace of the alert rules. */
+  /** Namespace of the alert rules and the operator's PodMonitor (the platform namespace). */
   readonly namespace: string;
-  /** Namespace of the dashboard ConfigMaps. */
+  /** Namespace of the dashboard ConfigMaps (`monitoring.dashboards.namespace`, default the platform namespace). */
   readonly dashboardsNamespace: string;
-  /** Labels of every PodMonitor and PrometheusRule (the cluster's Prometheus selects by them). */
+  /**
+   * Labels of every PodMonitor and PrometheusRule, the ones the cluster's Prometheus selects by
+   * (`monitoring.monitorLabels`, default `release: prometheus`).
+   */
   readonly monitorLabels: Readonly<Record<string, string>>;
+  /** The label Grafana's dashboard sidecar looks for (default `grafana_dashboard: "1"`). */
   readonly dashboardLabel: KeyValue;
+  /** The annotation the sidecar reads the Grafana folder from (default `grafana_folder: Flink`). */
   readonly folderAnnotation: KeyValue;
+  /** How often Prometheus scrapes each target (`monitoring.scrapeInterval`, default "30s"). */
   readonly scrapeInterval: string;
+  /** The session clusters, each with its PodMonitor and alert rules. */
   readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
-  /** Scrape the operator the platform installed (in `namespace`), with its rules and dashboard. */
+  /** Scrape the operator the platform installed (in `namespace`), with its rules and dashboard; true when installed. */
   readonly monitorOperator: boolean;
-  /** Backing services that asked to be scraped. */
+  /** Backing services that asked to be scraped (MinIO, ZooKeeper); default none. */
   readonly targets: readonly ScrapeTarget[];
 }
 
@@ -155,28 +161,4 @@ export class PlatformMonitoring extends pulumi.ComponentResource {
     }
     this.registerOutputs({ dashboards: plan.dashboards.map((d) => d.uid) });
   }
-}
-
-/** Monitoring args from validated config and the scrape targets the backing services published. */
-export function monitoringArgs(
-  config: PlatformConfig,
-  targets: readonly ScrapeTarget[],
-): PlatformMonitoringArgs {
-  const monitoring = config.monitoring;
-  return {
-    namespace: config.platform.namespace,
-    dashboardsNamespace: monitoring.dashboards.namespace ?? config.platform.namespace,
-    monitorLabels: monitoring.monitorLabels,
-    dashboardLabel: monitoring.dashboards.label,
-    folderAnnotation: monitoring.dashboards.folderAnnotation,
-    scrapeInterval: monitoring.scrapeInterval,
-    clusters: config.flink.clusters.map((c) => ({ name: c.name, namespace: c.namespace })),
-    monitorOperator: config.operator.install,
-    targets,
-  };
-}
-
-/** Whether the config asks for monitoring resources at all. */
-export function monitoringWanted(config: PlatformConfig): boolean {
-  return config.monitoring.enabled && config.monitoring.prometheusOperator;
 }

@@ -2,7 +2,7 @@
  * PodMonitors (Prometheus Operator) for the session clusters, the Flink operator and the backing services, as pure
  * functions of what they scrape.
  */
-import { OPERATOR_CHART } from "../operator";
+import { OPERATOR_CHART } from "../flink/operator";
 import { ScrapeTarget } from "./scrapeTargets";
 
 export const MONITORING_API_VERSION = "monitoring.coreos.com/v1";

@@ -5,7 +5,7 @@
  * selector that the pods do not carry, or a port name they do not declare, fails at `pulumi preview`, not as a silent
  * empty dashboard.
  */
-import { dnsLabel } from "../configPrimitives";
+import { dnsLabel } from "../config/primitives";
 
 /** Which exporter serves an endpoint; it decides the dashboard and the list of metric names to check against. */
 export type ExporterKind = "minio" | "zookeeper" | "mysqld-exporter";

@@ -3,14 +3,8 @@
  * (StreamPark, the Hive metastore); `mode` says whether the platform runs it or uses a server that already exists.
  */
 import { z } from "zod";
-import type { CrossCheck } from "../config";
-import {
-  ConfigProblem,
-  containerResources,
-  dnsSubdomain,
-  pinnedImage,
-  storageSize,
-} from "../configPrimitives";
+import { containerResources, dnsSubdomain, pinnedImage, volumeSchema } from "../config/primitives";
+import type { ConfigContext, ConfigProblem } from "../config/problems";
 
 /** The MySQL image the platform runs, and whose `mysql` client its init tasks use: 8.4 LTS, exact patch. */
 export const DEFAULT_MYSQL_IMAGE = "mysql:8.4.10";
@@ -29,14 +23,8 @@ export const mysqlConfigSchema = z
     mode: z.enum(["managed", "external"]).prefault("managed"),
     /** Server image (managed), and the client image of the database init tasks (both modes). */
     image: pinnedImage.prefault(DEFAULT_MYSQL_IMAGE),
-    storage: z
-      .strictObject({
-        /** Size of the data volume (managed). */
-        size: storageSize.prefault("10Gi"),
-        /** Storage class of the data volume; the cluster default when unset. */
-        storageClass: dnsSubdomain.optional(),
-      })
-      .prefault({}),
+    /** The data volume (managed). */
+    storage: volumeSchema("10Gi"),
     resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }),
     /** The existing server (external mode). Its account must be allowed to create databases and users. */
     external: z
@@ -66,7 +54,10 @@ export const mysqlConfigSchema = z
 export type MySqlConfig = z.output<typeof mysqlConfigSchema>;
 
 /** Cross-field checks of the `mysql` area. */
-export const mysqlChecks: CrossCheck = (parsed, _clusters, { secretConfigKeys }) => {
+export function mysqlChecks(
+  parsed: { readonly mysql: MySqlConfig },
+  { secretConfigKeys }: ConfigContext,
+): ConfigProblem[] {
   const mysql = parsed.mysql;
   const external = mysql.external;
   const password = secretConfigKeys.has(MYSQL_SECRET_CONFIG_KEYS.adminPassword);
@@ -103,4 +94,4 @@ export const mysqlChecks: CrossCheck = (parsed, _clusters, { secretConfigKeys })
     });
   }
   return problems;
-};
+}

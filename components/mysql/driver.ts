@@ -1,9 +1,9 @@
 /**
  * MySQL Connector/J, the JDBC driver that images leave out (its GPL license keeps it out of Apache releases). Parts
- * that talk JDBC to MySQL fetch it with the platform's jar fetcher (components/artifacts.ts) from
+ * that talk JDBC to MySQL fetch it with the platform's jar fetcher (components/kube/artifacts.ts) from
  * `platform.artifacts.mavenRepository`, which refuses any file whose SHA-256 differs from the one pinned here.
  */
-import { MavenJar } from "../artifacts";
+import { MavenJar } from "../kube/artifacts";
 
 /**
  * Connector/J 9.7.0: compiled for Java 8 (StreamPark's runtime), supports MySQL 8.0 and later. Maven Central publishes

@@ -1,17 +1,11 @@
 /**
- * Config of durable state (`storage`), JobManager HA (`ha`) and checkpointing (`flink.checkpoints`), with the
- * checks that tie them together. Storage and HA are independent: checkpoints go to durable storage whether or not
- * HA is on; HA needs durable storage for its metadata.
+ * Config of durable state (`storage`) and JobManager HA (`ha`), with the checks that tie them together. Storage and
+ * HA are independent: checkpoints go to durable storage whether or not HA is on; HA needs durable storage for its
+ * metadata.
  */
 import { z } from "zod";
-import type { CrossCheck } from "../config";
-import {
-  ConfigProblem,
-  containerResources,
-  dnsLabel,
-  memoryQuantity,
-  pinnedImage,
-} from "../configPrimitives";
+import { containerResources, dnsLabel, pinnedImage, volumeSchema } from "../config/primitives";
+import type { ConfigContext, ConfigProblem } from "../config/problems";
 
 /** Where an existing Secret keeps S3 credentials. */
 const s3CredentialsSecret = z.strictObject({
@@ -20,15 +14,6 @@ const s3CredentialsSecret = z.strictObject({
   accessKeyKey: z.string().min(1).prefault("accessKey"),
   secretKeyKey: z.string().min(1).prefault("secretKey"),
 });
-
-const volume = (size: string) =>
-  z
-    .strictObject({
-      size: memoryQuantity.prefault(size),
-      /** Storage class of the claim; the cluster default when unset. */
-      storageClass: z.string().min(1).optional(),
-    })
-    .prefault({});
 
 export const s3Schema = z
   .strictObject({
@@ -43,7 +28,7 @@ export const s3Schema = z
       .strictObject({
         /** Community MinIO only publishes pinned release tags now. */
         image: pinnedImage.prefault("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"),
-        volume: volume("20Gi"),
+        volume: volumeSchema("20Gi"),
         resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "2Gi" }),
       })
       .prefault({}),
@@ -70,8 +55,8 @@ export const hdfsSchema = z
         dataNodes: z.number().int().min(1).max(16).prefault(1),
         /** Block replication; at most the number of DataNodes. */
         replication: z.number().int().min(1).max(5).prefault(1),
-        nameNodeVolume: volume("10Gi"),
-        dataNodeVolume: volume("50Gi"),
+        nameNodeVolume: volumeSchema("10Gi"),
+        dataNodeVolume: volumeSchema("50Gi"),
         resources: containerResources({ cpu: "250m", memory: "1Gi" }, { cpu: "1", memory: "2Gi" }),
       })
       .prefault({}),
@@ -116,7 +101,7 @@ export const zookeeperSchema = z
         image: pinnedImage.prefault("zookeeper:3.9.4"),
         /** Ensemble size: 1 (no fault tolerance) or 3. */
         replicas: z.union([z.literal(1), z.literal(3)]).prefault(1),
-        volume: volume("5Gi"),
+        volume: volumeSchema("5Gi"),
         resources: containerResources({ cpu: "100m", memory: "512Mi" }, { cpu: "500m", memory: "1Gi" }),
       })
       .prefault({}),
@@ -143,30 +128,19 @@ export const haSchema = z
   })
   .prefault({});
 
-/** Flink duration: a number with a unit, e.g. "60 s", "5 min", "500 ms". */
-const flinkDuration = z
-  .string()
-  .regex(/^\d+\s*(ms|s|min|h|d)$/, { message: "must be a duration such as '60 s', '5 min' or '500 ms'" });
-
-export const checkpointsSchema = z
-  .strictObject({
-    /** Checkpoint interval; checkpointing only runs when it is set. */
-    interval: flinkDuration.prefault("60 s"),
-    mode: z.enum(["EXACTLY_ONCE", "AT_LEAST_ONCE"]).prefault("EXACTLY_ONCE"),
-    /** Completed checkpoints kept. */
-    retained: z.number().int().min(1).max(100).prefault(3),
-    /** `hashmap` keeps state on the heap; `rocksdb` on local disk. */
-    stateBackend: z.enum(["hashmap", "rocksdb"]).prefault("hashmap"),
-    /** Incremental checkpoints (RocksDB only). */
-    incremental: z.boolean().prefault(false),
-  })
-  .prefault({});
-
 /** Secret config keys (set with `pulumi config set --secret`) that hold external S3 credentials. */
 export const S3_SECRET_CONFIG_KEYS = { accessKey: "s3AccessKey", secretKey: "s3SecretKey" } as const;
 
-/** Cross-field checks of storage, HA and checkpointing. */
-export const stateProblems: CrossCheck = (parsed, clusters, { secretConfigKeys }) => {
+/** The storage and HA areas as parsed. */
+export type StorageConfig = z.output<typeof storageSchema>;
+export type HaConfig = z.output<typeof haSchema>;
+
+/** Cross-field checks of storage and HA. */
+export function stateProblems(
+  parsed: { readonly storage: StorageConfig; readonly ha: HaConfig },
+  clusters: ReadonlyArray<{ readonly name: string; readonly jobManager: { readonly replicas: number } }>,
+  { secretConfigKeys }: ConfigContext,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { storage, ha } = parsed;
   if (ha.type !== "off" && storage.type === "none") {
@@ -204,13 +178,6 @@ export const stateProblems: CrossCheck = (parsed, clusters, { secretConfigKeys }
   if (ha.type === "zookeeper" && ha.zookeeper.mode === "external" && !ha.zookeeper.external.quorum) {
     problems.push({ path: "ha.zookeeper.external.quorum", message: "required for an external ZooKeeper" });
   }
-  const checkpoints = parsed.flink.checkpoints;
-  if (checkpoints.incremental && checkpoints.stateBackend !== "rocksdb") {
-    problems.push({
-      path: "flink.checkpoints.incremental",
-      message: "incremental checkpoints need stateBackend: rocksdb",
-    });
-  }
   for (const cluster of clusters) {
     if (cluster.jobManager.replicas > 1 && ha.type === "off") {
       problems.push({
@@ -220,4 +187,4 @@ export const stateProblems: CrossCheck = (parsed, clusters, { secretConfigKeys }
     }
   }
   return problems;
-};
+}

@@ -2,12 +2,7 @@
  * What Flink needs to know of a backing store, whichever kind it is (managed by the platform or external).
  * Consumers see only these objects.
  */
-
-/** A Secret, by name and key, present in every namespace that uses it. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
+import type { SecretKeyRef } from "../kube/secrets";
 
 export interface S3Connection {
   readonly kind: "s3";
@@ -15,6 +10,7 @@ export interface S3Connection {
   readonly endpoint: string;
   readonly bucket: string;
   readonly pathStyleAccess: boolean;
+  /** The access key, in a Secret present in every namespace that uses the store. */
   readonly accessKey: SecretKeyRef;
   readonly secretKey: SecretKeyRef;
 }

@@ -5,11 +5,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig, secretConfigValue } from "../config";
-import { hadoopConfigurationXml } from "../hadoopXml";
-import { platformLabels } from "../labels";
+import { platformLabels } from "../kube/labels";
+import { HaConfig, StorageConfig } from "./config";
 import { DurableStore, HaSettings } from "./connections";
-import { S3_SECRET_CONFIG_KEYS } from "./config";
+import { hadoopConfigurationXml } from "./hadoopXml";
 import { Hdfs, hdfsClientProperties } from "./hdfs";
 import { Minio } from "./minio";
 import { ZooKeeper } from "./zookeeper";
@@ -18,8 +17,31 @@ import { ZooKeeper } from "./zookeeper";
 export const S3_CREDENTIALS_SECRET = "flink-s3-credentials";
 export const HADOOP_CONF_CONFIGMAP = "flink-hadoop-conf";
 
+/** S3 credentials handed over as secrets. */
+export interface S3Credentials {
+  readonly accessKey: pulumi.Input<string>;
+  readonly secretKey: pulumi.Input<string>;
+}
+
 export interface DurableStateArgs {
-  readonly config: PlatformConfig;
+  /** Namespace of the managed stores (the platform namespace). */
+  readonly namespace: string;
+  /**
+   * Namespaces whose pods read the store's credentials or Hadoop configuration, each of which gets a copy: every
+   * cluster's, and the platform's for the Hive metastore when its warehouse is on S3.
+   */
+  readonly consumerNamespaces: readonly string[];
+  /** Where durable state lives (the `storage` area; default `type: none`). */
+  readonly storage: StorageConfig;
+  /** JobManager HA (the `ha` area; default `type: off`). */
+  readonly ha: HaConfig;
+  /**
+   * Credentials of an external S3 store from the secret config keys `s3AccessKey`/`s3SecretKey`; read only for an
+   * external store without `credentialsSecret` (validation requires them there). Default none.
+   */
+  readonly s3Credentials?: S3Credentials;
+  /** Let destroy and turning a store off delete its volumes (`platform.allowDataLoss`, default false). */
+  readonly allowDataLoss: boolean;
 }
 
 export class DurableState extends pulumi.ComponentResource {
@@ -34,19 +56,12 @@ export class DurableState extends pulumi.ComponentResource {
 
   constructor(name: string, args: DurableStateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:state:DurableState", name, {}, opts);
-    const { storage, ha, platform } = args.config;
-    const namespace = platform.namespace;
-    const allowDataLoss = platform.allowDataLoss;
-    // Namespaces whose pods read the store's credentials or Hadoop configuration: every cluster's, and the
-    // platform's for the Hive metastore when its warehouse is on S3.
-    const hiveOnS3 = args.config.hive.enabled && args.config.hive.warehouse.store === "s3";
-    const clusterNamespaces = [
-      ...new Set([...args.config.flink.clusters.map((c) => c.namespace), ...(hiveOnS3 ? [namespace] : [])]),
-    ];
+    const { storage, ha, namespace, allowDataLoss } = args;
+    const consumerNamespaces = [...new Set(args.consumerNamespaces)];
 
     if (storage.type === "s3") {
       const s3 = storage.s3;
-      let credentials: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> } | undefined;
+      let credentials: S3Credentials | undefined;
       let endpoint: string;
       let pathStyleAccess: boolean;
       if (s3.mode === "managed") {
@@ -63,16 +78,16 @@ export class DurableState extends pulumi.ComponentResource {
         endpoint = s3.external.endpoint ?? "";
         pathStyleAccess = s3.external.pathStyleAccess;
         if (!s3.external.credentialsSecret) {
-          credentials = {
-            accessKey: secretConfigValue(S3_SECRET_CONFIG_KEYS.accessKey),
-            secretKey: secretConfigValue(S3_SECRET_CONFIG_KEYS.secretKey),
-          };
+          if (!args.s3Credentials) {
+            throw new Error("an external S3 store without credentialsSecret needs s3Credentials");
+          }
+          credentials = args.s3Credentials;
         }
       }
       const existing = s3.mode === "external" ? s3.external.credentialsSecret : undefined;
       const secretName = existing?.name ?? S3_CREDENTIALS_SECRET;
       if (credentials) {
-        for (const ns of clusterNamespaces) {
+        for (const ns of consumerNamespaces) {
           this.ready.push(
             new k8s.core.v1.Secret(
               `${name}-s3-credentials-${ns}`,
@@ -114,7 +129,7 @@ export class DurableState extends pulumi.ComponentResource {
       const existingConfigMap = hdfs.mode === "external" ? hdfs.external.configMap : undefined;
       if (!existingConfigMap) {
         const properties = hdfsClientProperties(defaultFS, replication);
-        for (const ns of clusterNamespaces) {
+        for (const ns of consumerNamespaces) {
           this.ready.push(
             new k8s.core.v1.ConfigMap(
               `${name}-hadoop-conf-${ns}`,

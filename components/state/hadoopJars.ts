@@ -5,7 +5,7 @@
  * commons libraries. Fetched by an init container from the configured Maven repository and checked against these
  * SHA-256 sums (each also matches Maven Central's .sha1 of the same file).
  */
-import { MavenJar } from "../artifacts";
+import { MavenJar } from "../kube/artifacts";
 
 export const HADOOP_CLIENT_JARS: readonly MavenJar[] = [
   {

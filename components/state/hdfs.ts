@@ -5,14 +5,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  claimRetentionPolicy,
-  ContainerResources,
-  dataVolumeClaimTemplate,
-  nonRootPodSecurityContext,
-  restrictedContainerSecurityContext,
-} from "../kube";
-import { platformLabels, selectorLabels } from "../labels";
+import { platformLabels, selectorLabels } from "../kube/labels";
+import type { ContainerResources } from "../kube/resources";
+import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
+import { waitUntilLines, WaitBound } from "../kube/shell";
+import { claimRetentionPolicy, dataVolumeClaimTemplate, VolumeSettings } from "../kube/volumes";
 
 export const NAMENODE_RPC_PORT = 8020;
 export const NAMENODE_HTTP_PORT = 9870;
@@ -22,15 +19,23 @@ const NAME_DIR = "/data/nn";
 const DATA_DIR = "/data/dn";
 
 export interface HdfsArgs {
+  /** Namespace of the NameNode, DataNodes and setup Job (the platform namespace). */
   readonly namespace: string;
+  /** Exact Hadoop image (`storage.hdfs.managed.image`, default apache/hadoop:3.4.1). */
   readonly image: string;
+  /** DataNodes (`storage.hdfs.managed.dataNodes`, default 1). */
   readonly dataNodes: number;
+  /** Block replication, at most `dataNodes` (`storage.hdfs.managed.replication`, default 1). */
   readonly replication: number;
-  readonly nameNodeVolume: { readonly size: string; readonly storageClass?: string };
-  readonly dataNodeVolume: { readonly size: string; readonly storageClass?: string };
+  /** The NameNode's metadata volume (default 10Gi in the default storage class). */
+  readonly nameNodeVolume: VolumeSettings;
+  /** Each DataNode's block volume (default 50Gi in the default storage class). */
+  readonly dataNodeVolume: VolumeSettings;
+  /** Requests and limits of every HDFS server (default 250m/1Gi requested, 1 CPU/2Gi limit). */
   readonly resources: ContainerResources;
-  /** Directory created for Flink (and owned by the `flink` user), e.g. /flink. */
+  /** Directory created for Flink and owned by the `flink` user: `/<storage.pathPrefix>`, default /flink. */
   readonly baseDirectory: string;
+  /** Let deleting the StatefulSets delete their volumes too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
 }
 
@@ -69,15 +74,10 @@ export function serverEnv(defaultFS: string, replication: number): Array<{ name:
 export const NAMENODE_COMMAND = `if [ ! -d ${NAME_DIR}/current ]; then hdfs namenode -format -nonInteractive; fi; exec hdfs namenode`;
 
 /** Create the base directory for Flink once HDFS answers; safe to run again. */
-export function baseDirectoryScript(directory: string): string {
+export function baseDirectoryScript(directory: string, bound?: WaitBound): string {
   return [
     "set -eu",
-    "attempt=0",
-    "until hdfs dfs -ls / >/dev/null 2>&1; do",
-    "  attempt=$((attempt + 1))",
-    '  if [ "$attempt" -ge 60 ]; then echo "HDFS did not answer" >&2; exit 1; fi',
-    "  sleep 5",
-    "done",
+    ...waitUntilLines("hdfs dfs -ls /", "HDFS did not answer", bound),
     `hdfs dfs -mkdir -p ${directory}`,
     `hdfs dfs -chown flink ${directory}`,
     "",

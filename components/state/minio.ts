@@ -5,14 +5,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import {
-  claimRetentionPolicy,
-  ContainerResources,
-  dataVolumeClaimTemplate,
-  nonRootPodSecurityContext,
-  restrictedContainerSecurityContext,
-} from "../kube";
-import { platformLabels, selectorLabels } from "../labels";
+import { platformLabels, selectorLabels } from "../kube/labels";
+import type { ContainerResources } from "../kube/resources";
+import { secretEnv } from "../kube/secrets";
+import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
+import { waitUntilLines, WaitBound } from "../kube/shell";
+import { claimRetentionPolicy, dataVolumeClaimTemplate, VolumeSettings } from "../kube/volumes";
 import { podScrapeTarget, ScrapeTarget } from "../monitoring/scrapeTargets";
 
 export const MINIO_API_PORT = 9000;
@@ -21,11 +19,17 @@ export const MINIO_CONSOLE_PORT = 9001;
 export const MINIO_SECRET_KEYS = { user: "rootUser", password: "rootPassword" } as const;
 
 export interface MinioArgs {
+  /** Namespace of the server, its Secret and the bucket Job (the platform namespace). */
   readonly namespace: string;
+  /** Exact MinIO image (`storage.s3.managed.image`, default quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z). */
   readonly image: string;
+  /** Bucket the Job creates (`storage.s3.bucket`, default "flink"). */
   readonly bucket: string;
-  readonly volume: { readonly size: string; readonly storageClass?: string };
+  /** The data volume (`storage.s3.managed.volume`, default 20Gi in the default storage class). */
+  readonly volume: VolumeSettings;
+  /** Requests and limits of the server (default 250m/512Mi requested, 1 CPU/2Gi limit). */
   readonly resources: ContainerResources;
+  /** Let deleting the StatefulSet delete its data volume too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
 }
 
@@ -41,16 +45,15 @@ const httpProbe = (path: string, initialDelaySeconds: number) => ({
  * The bucket Job's script: wait until MinIO answers, then create the bucket if it is missing. Credentials come
  * from the environment (a Secret), never from the script text.
  */
-export function bucketScript(endpoint: string, bucket: string): string {
+export function bucketScript(endpoint: string, bucket: string, bound?: WaitBound): string {
   return [
     "set -eu",
     "export MC_CONFIG_DIR=/tmp/mc",
-    "attempt=0",
-    `until mc alias set platform ${endpoint} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do`,
-    "  attempt=$((attempt + 1))",
-    '  if [ "$attempt" -ge 60 ]; then echo "MinIO did not answer" >&2; exit 1; fi',
-    "  sleep 5",
-    "done",
+    ...waitUntilLines(
+      `mc alias set platform ${endpoint} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"`,
+      "MinIO did not answer",
+      bound,
+    ),
     `mc mb --ignore-existing platform/${bucket}`,
     "",
   ].join("\n");
@@ -96,14 +99,8 @@ export class Minio extends pulumi.ComponentResource {
       { parent: this },
     );
     const credentialsEnv = [
-      {
-        name: "MINIO_ROOT_USER",
-        valueFrom: { secretKeyRef: { name: this.secretName, key: MINIO_SECRET_KEYS.user } },
-      },
-      {
-        name: "MINIO_ROOT_PASSWORD",
-        valueFrom: { secretKeyRef: { name: this.secretName, key: MINIO_SECRET_KEYS.password } },
-      },
+      secretEnv("MINIO_ROOT_USER", { name: this.secretName, key: MINIO_SECRET_KEYS.user }),
+      secretEnv("MINIO_ROOT_PASSWORD", { name: this.secretName, key: MINIO_SECRET_KEYS.password }),
     ];
 
     const service = new k8s.core.v1.Service(

@@ -5,25 +5,27 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  claimRetentionPolicy,
-  ContainerResources,
-  dataVolumeClaimTemplate,
-  nonRootPodSecurityContext,
-  restrictedContainerSecurityContext,
-} from "../kube";
-import { platformLabels, selectorLabels } from "../labels";
+import { platformLabels, selectorLabels } from "../kube/labels";
+import type { ContainerResources } from "../kube/resources";
+import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
+import { claimRetentionPolicy, dataVolumeClaimTemplate, VolumeSettings } from "../kube/volumes";
 import { podScrapeTarget, ScrapeTarget } from "../monitoring/scrapeTargets";
 
 export const ZOOKEEPER_CLIENT_PORT = 2181;
 export const ZOOKEEPER_METRICS_PORT = 7000;
 
 export interface ZooKeeperArgs {
+  /** Namespace of the ensemble (the platform namespace). */
   readonly namespace: string;
+  /** Exact ZooKeeper image (`ha.zookeeper.managed.image`, default zookeeper:3.9.4). */
   readonly image: string;
+  /** Servers in the ensemble: 1 (no fault tolerance, the default) or 3. */
   readonly replicas: 1 | 3;
-  readonly volume: { readonly size: string; readonly storageClass?: string };
+  /** Each server's data volume (`ha.zookeeper.managed.volume`, default 5Gi in the default storage class). */
+  readonly volume: VolumeSettings;
+  /** Requests and limits of each server (default 100m/512Mi requested, 500m/1Gi limit). */
   readonly resources: ContainerResources;
+  /** Let deleting the StatefulSet delete its data volumes too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
 }
 

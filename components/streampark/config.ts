@@ -3,17 +3,10 @@
  * session clusters.
  */
 import { z } from "zod";
-import type { CrossCheck } from "../config";
-import {
-  ConfigProblem,
-  containerResources,
-  dnsSubdomain,
-  ingressSchema,
-  pinnedImage,
-  storageSize,
-} from "../configPrimitives";
-import { FLINK_RELEASES } from "../flinkVersions";
-import { GIB, kubernetesMemoryBytes } from "../quantities";
+import { containerResources, ingressSchema, pinnedImage, volumeSchema } from "../config/primitives";
+import type { ConfigProblem } from "../config/problems";
+import { GIB, kubernetesMemoryBytes } from "../config/quantities";
+import { FLINK_RELEASES } from "../flink/versions";
 
 /** The StreamPark release the platform is built against; its Flink shims stop at 1.20. */
 export const STREAMPARK_VERSION = "2.1.7";
@@ -27,12 +20,7 @@ export const streamParkConfigSchema = z
     /** The JVM heap is half the memory limit; the rest is metaspace, buffers and the processes StreamPark starts. */
     resources: containerResources({ cpu: "500m", memory: "2Gi" }, { cpu: "2", memory: "2Gi" }),
     /** Volume for uploaded jars, cloned projects and builds. */
-    workspace: z
-      .strictObject({
-        size: storageSize.prefault("10Gi"),
-        storageClass: dnsSubdomain.optional(),
-      })
-      .prefault({}),
+    workspace: volumeSchema("10Gi"),
     /** MySQL database and user StreamPark gets. */
     database: z
       .strictObject({
@@ -60,7 +48,13 @@ export const streamParkConfigSchema = z
 export type StreamParkConfig = z.output<typeof streamParkConfigSchema>;
 
 /** Cross-field checks of the `streampark` area. */
-export const streamParkChecks: CrossCheck = (parsed, clusters) => {
+export function streamParkChecks(
+  parsed: {
+    readonly streampark: StreamParkConfig;
+    readonly flink: { readonly clusters: Readonly<Record<string, { readonly version?: string }>> };
+  },
+  clusters: ReadonlyArray<{ readonly name: string; readonly version: string }>,
+): ConfigProblem[] {
   const streampark = parsed.streampark;
   if (!streampark.enabled) {
     return [];
@@ -92,4 +86,4 @@ export const streamParkChecks: CrossCheck = (parsed, clusters) => {
     });
   }
   return problems;
-};
+}

@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 import YAML from "yaml";
-import { parseConfig } from "../../components/config";
-import { flinkDeploymentSpec } from "../../components/sessionCluster";
-import { placeholderStateInputs, stateSettings } from "../../components/state/flinkState";
-import { PROJECT_ROOT, readStackConfig, stackNames } from "../../stacks/stackFiles";
+import { parseConfig } from "../../components/config/parse";
+import { flinkDeploymentSpec } from "../../components/flink/sessionCluster";
+import { stateSettings } from "../../components/flink/clusterState";
+import { PROJECT_ROOT, readStackConfig, stackNames } from "../../stacks/shared/stackFiles";
 import { FLINK_DEPLOYMENT, ofType, renderRaw } from "../support/mocks";
 
 const CRD_DIR =
@@ -89,7 +89,11 @@ describe("FlinkDeployment conformance with the operator 1.15.0 CRD", function ()
     const config = parseConfig({});
     const spec = flinkDeploymentSpec(
       config.flink.clusters[0],
-      stateSettings(config.flink.clusters[0], placeholderStateInputs(config)),
+      stateSettings(config.flink.clusters[0], {
+        checkpoints: config.flink.checkpoints,
+        pathPrefix: config.storage.pathPrefix,
+        ha: { type: "off" },
+      }),
     );
     const bad = { ...spec, jobManager: { resource: { cpu: 1, memory: "1g", "ephemeral-storage": "1Gi" } } };
     assert.strictEqual(

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 import YAML from "yaml";
-import { PROJECT_ROOT, readStackConfig, stackNames } from "../../stacks/stackFiles";
+import { PROJECT_ROOT, readStackConfig, stackNames } from "../../stacks/shared/stackFiles";
 import { ofType, renderRaw } from "../support/mocks";
 import { strictSchema } from "./crd.test";
 

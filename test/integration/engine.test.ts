@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { PROJECT_ROOT, stackNames } from "../../stacks/stackFiles";
+import { PROJECT_ROOT, stackNames } from "../../stacks/shared/stackFiles";
 
 const TOOLCHAIN_BIN = path.join(PROJECT_ROOT, ".toolchain", "bin");
 const RELEASED_CRDS =

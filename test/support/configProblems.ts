@@ -1,6 +1,7 @@
 /** The problems an invalid config is rejected with, as "path: message" strings; fails the test if it is accepted. */
 import * as assert from "assert";
-import { ConfigError, parseConfig } from "../../components/config";
+import { ConfigError } from "../../components/config/problems";
+import { parseConfig } from "../../components/config/parse";
 
 export function problemsOf(raw: Record<string, unknown>, secretConfigKeys: string[] = []): string[] {
   try {

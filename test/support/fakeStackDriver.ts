@@ -3,9 +3,10 @@
  * operation returns the next scripted outcome (a result, a DriverError to throw, or "hang" until aborted), and
  * `--set` values land in an in-memory stack config that the smoke checks then read.
  */
-import { parseConfig } from "../../components/config";
+import { parseConfig } from "../../components/config/parse";
 import { parsePropertyPath, withOpaqueSecrets, withValue } from "../../stacks/configSettings";
-import { RunContext } from "../../stacks/orchestrator";
+import type { ReleasePlan } from "../../stacks/orchestrator";
+import { RunContext } from "../../stacks/stackRun";
 import {
   ChangeCounts,
   ConfigScalar,
@@ -183,4 +184,26 @@ export function fakeContext(driver: StackDriver, controller = new AbortControlle
     revision: "abc123def456",
   };
   return { ctx, sleeps, lines, controller };
+}
+
+/** The stacks of the release suites, in promotion order. */
+export const STACKS = ["dev", "staging", "prod"];
+
+/** A release plan of the three stacks, with overrides. */
+export function releasePlan(overrides: Partial<ReleasePlan> = {}): ReleasePlan {
+  return {
+    stacks: STACKS,
+    settings: [],
+    allowReplace: [],
+    message: "release test",
+    expectedOperatorVersion: "1.15.0",
+    ...overrides,
+  };
+}
+
+/** A fake driver of the three stacks, each as `specs` says (default: previews and updates succeed). */
+export function threeStacks(
+  specs: Partial<Record<string, ConstructorParameters<typeof FakeStackDriver>[0][string]>> = {},
+) {
+  return new FakeStackDriver({ dev: {}, staging: {}, prod: {}, ...specs });
 }

@@ -3,7 +3,10 @@
  * raw config and waits until all registrations have arrived.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig, PlatformConfig, PROJECT } from "../../components/config";
+import { parseConfig } from "../../components/config/parse";
+import { PlatformConfig } from "../../components/config/schema";
+import { PROJECT } from "../../components/config/problems";
+import { loadSecrets } from "../../components/config/load";
 import { FlinkPlatform } from "../../components/platform";
 
 export interface RecordedResource {
@@ -68,13 +71,16 @@ export async function settled(): Promise<void> {
 
 let counter = 0;
 
-/** Build the platform from validated config under a unique name and return what it registered. */
+/**
+ * Build the platform from validated config under a unique name and return what it registered. Secret config keys
+ * are read as the program reads them (set them with `pulumi.runtime.setAllConfig`).
+ */
 export async function renderPlatform(config: PlatformConfig): Promise<{
   platform: FlinkPlatform;
   resources: RecordedResource[];
 }> {
   recorded.length = 0;
-  const platform = new FlinkPlatform(`p${counter++}`, { config });
+  const platform = new FlinkPlatform(`p${counter++}`, { config, secrets: loadSecrets() });
   await valueOf(platform.urn);
   await settled();
   return { platform, resources: [...recorded] };
@@ -91,6 +97,16 @@ export function ofType(resources: readonly RecordedResource[], type: string): Re
 
 export const FLINK_DEPLOYMENT = "kubernetes:flink.apache.org/v1beta1:FlinkDeployment";
 export const CHART = "kubernetes:helm.sh/v4:Chart";
+
+/** Build the platform's stores alone: StreamPark (and the MySQL it needs) stays off unless `raw` turns it on. */
+export function renderStores(raw: Record<string, unknown>) {
+  return renderRaw({ streampark: { enabled: false }, ...raw });
+}
+
+/** The Flink configuration of the n-th FlinkDeployment registered. */
+export function flinkConfigurationOf(resources: readonly RecordedResource[], n = 0): Record<string, string> {
+  return ofType(resources, FLINK_DEPLOYMENT)[n].inputs.spec.flinkConfiguration;
+}
 
 /** The special key with which the SDK marks a serialized secret value ({ [SECRET_SIG]: SECRET_VALUE, value }). */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

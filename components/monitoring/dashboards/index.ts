@@ -2,19 +2,14 @@
  * The dashboards the platform ships, each with the metric catalogues its queries may use.
  */
 import { DashboardSpec } from "../grafana";
-import {
-  FLINK_METRICS,
-  MetricCatalogue,
-  MINIO_METRICS,
-  MYSQLD_EXPORTER_METRICS,
-  OPERATOR_METRICS,
-  PROMETHEUS_METRICS,
-  ZOOKEEPER_METRICS,
-} from "../metrics";
+import { FLINK_METRICS, MetricCatalogue, OPERATOR_METRICS, PROMETHEUS_METRICS } from "../metrics";
+import { MINIO_METRICS, MYSQLD_EXPORTER_METRICS, ZOOKEEPER_METRICS } from "../serviceMetrics";
 import { ExporterKind } from "../scrapeTargets";
 import { FLINK_DASHBOARD } from "./flink";
 import { OPERATOR_DASHBOARD } from "./operator";
-import { MINIO_DASHBOARD, MYSQL_DASHBOARD, ZOOKEEPER_DASHBOARD } from "./services";
+import { MINIO_DASHBOARD } from "./minio";
+import { MYSQL_DASHBOARD } from "./mysql";
+import { ZOOKEEPER_DASHBOARD } from "./zookeeper";
 
 export interface ShippedDashboard {
   readonly spec: DashboardSpec;

@@ -1,0 +1,210 @@
+/**
+ * How a Flink cluster uses durable state and HA: the Flink configuration keys for its version, and what its pods
+ * need (credentials from Secrets, filesystem plugins, Hadoop classes and configuration). Pure functions.
+ *
+ * Which keys a cluster gets follows from the kinds of store and HA alone (`stateFlinkKeys`), so validation can check
+ * them before any store exists; their values follow from the connections the state component hands over.
+ */
+import { emptyAdditions, PodAdditions } from "../kube/podAdditions";
+import { secretEnv } from "../kube/secrets";
+import type { DurableStore, HaSettings } from "../state/connections";
+import { HADOOP_CLIENT_JARS } from "../state/hadoopJars";
+import type { FlinkCluster } from "./clusterSchema";
+import { FLINK_RELEASES, FlinkRelease } from "./versions";
+
+/** Checkpointing of every cluster (the `flink.checkpoints` config key). */
+export interface CheckpointSettings {
+  /** Interval between checkpoints, a Flink duration such as "60 s". */
+  readonly interval: string;
+  readonly mode: "EXACTLY_ONCE" | "AT_LEAST_ONCE";
+  /** Completed checkpoints kept. */
+  readonly retained: number;
+  readonly stateBackend: "hashmap" | "rocksdb";
+  /** Incremental checkpoints (RocksDB only). */
+  readonly incremental: boolean;
+}
+
+/** The checkpoint keys of a Flink version: 1.20 renamed them (FLINK-34482); 2.x only knows the new names. */
+export function checkpointKeys(release: FlinkRelease) {
+  const renamed = release.major === 2 || release.minor === "1.20";
+  return renamed
+    ? {
+        dir: "execution.checkpointing.dir",
+        savepointDir: "execution.checkpointing.savepoint-dir",
+        storage: "execution.checkpointing.storage",
+        retained: "execution.checkpointing.num-retained",
+        incremental: "execution.checkpointing.incremental",
+      }
+    : {
+        dir: "state.checkpoints.dir",
+        savepointDir: "state.savepoints.dir",
+        storage: "state.checkpoint-storage",
+        retained: "state.checkpoints.num-retained",
+        incremental: "state.backend.incremental",
+      };
+}
+
+/** What decides which keys durable state sets: the kinds of store and HA, and incremental checkpoints. */
+export interface StateShape {
+  readonly store: "none" | DurableStore["kind"];
+  readonly ha: HaSettings["type"];
+  readonly incremental: boolean;
+}
+
+/** The settings durable state puts into a cluster's Flink configuration. */
+type StateSetting =
+  | "interval"
+  | "mode"
+  | "retained"
+  | "backend"
+  | "incremental"
+  | "storage"
+  | "checkpointDir"
+  | "savepointDir"
+  | "haType"
+  | "haStorageDir"
+  | "zookeeperQuorum"
+  | "zookeeperRoot"
+  | "s3Endpoint"
+  | "s3PathStyleAccess"
+  | "hadoopConfigMap";
+
+/** The Flink keys durable state sets for a release and shape, by the setting each one holds. */
+export function stateFlinkKeys(
+  release: FlinkRelease,
+  shape: StateShape,
+): Partial<Record<StateSetting, string>> {
+  const keys = checkpointKeys(release);
+  const result: Partial<Record<StateSetting, string>> = {
+    interval: "execution.checkpointing.interval",
+    mode: "execution.checkpointing.mode",
+    retained: keys.retained,
+    backend: "state.backend.type",
+    ...(shape.incremental ? { incremental: keys.incremental } : {}),
+  };
+  if (shape.store === "none") {
+    return result;
+  }
+  Object.assign(result, { storage: keys.storage, checkpointDir: keys.dir, savepointDir: keys.savepointDir });
+  if (shape.ha !== "off") {
+    Object.assign(result, { haType: "high-availability.type", haStorageDir: "high-availability.storageDir" });
+  }
+  if (shape.ha === "zookeeper") {
+    Object.assign(result, {
+      zookeeperQuorum: "high-availability.zookeeper.quorum",
+      zookeeperRoot: "high-availability.zookeeper.path.root",
+    });
+  }
+  if (shape.store === "s3") {
+    Object.assign(result, { s3Endpoint: "s3.endpoint", s3PathStyleAccess: "s3.path.style.access" });
+  } else {
+    // Flink mounts this ConfigMap at /opt/hadoop/conf and points HADOOP_CONF_DIR at it.
+    result.hadoopConfigMap = "kubernetes.hadoop.conf.config-map.name";
+  }
+  return result;
+}
+
+/** Where one cluster keeps its state: `<store>/<prefix>/<namespace>/<cluster>`. */
+export function clusterStateUri(
+  store: DurableStore,
+  pathPrefix: string,
+  cluster: Pick<FlinkCluster, "name" | "namespace">,
+): string {
+  // The presto S3 filesystem (s3p://) is the one Flink recommends for checkpoints.
+  const root = store.kind === "s3" ? `s3p://${store.bucket}` : store.defaultFS;
+  return `${root}/${pathPrefix}/${cluster.namespace}/${cluster.name}`;
+}
+
+/** The S3 filesystem plugins shipped in the official image's opt/ folder, named after the exact Flink version. */
+export function s3PluginJars(release: FlinkRelease): string[] {
+  return [`flink-s3-fs-presto-${release.patch}.jar`, `flink-s3-fs-hadoop-${release.patch}.jar`];
+}
+
+/** What a cluster's state settings are made from: checkpointing, and the store and HA the platform provides. */
+export interface StateInputs {
+  readonly checkpoints: CheckpointSettings;
+  /** The durable store; undefined without durable state. */
+  readonly store?: DurableStore;
+  /** Path prefix inside the store (`storage.pathPrefix`). */
+  readonly pathPrefix: string;
+  readonly ha: HaSettings;
+}
+
+/** The shape of some state inputs. */
+export function stateShape(inputs: StateInputs): StateShape {
+  return {
+    store: inputs.store?.kind ?? "none",
+    ha: inputs.ha.type,
+    incremental: inputs.checkpoints.incremental,
+  };
+}
+
+/** The value of every setting the inputs can fill. */
+function stateValues(
+  cluster: Pick<FlinkCluster, "name" | "namespace">,
+  inputs: StateInputs,
+): Partial<Record<StateSetting, string>> {
+  const { checkpoints, store, ha } = inputs;
+  const values: Partial<Record<StateSetting, string>> = {
+    interval: checkpoints.interval,
+    mode: checkpoints.mode,
+    retained: String(checkpoints.retained),
+    backend: checkpoints.stateBackend,
+    incremental: "true",
+    haType: ha.type,
+  };
+  if (store) {
+    const base = clusterStateUri(store, inputs.pathPrefix, cluster);
+    Object.assign(values, {
+      storage: "filesystem",
+      checkpointDir: `${base}/checkpoints`,
+      savepointDir: `${base}/savepoints`,
+      haStorageDir: `${base}/ha`,
+    });
+    if (store.kind === "s3") {
+      Object.assign(values, { s3Endpoint: store.endpoint, s3PathStyleAccess: String(store.pathStyleAccess) });
+    } else {
+      values.hadoopConfigMap = store.configMap;
+    }
+  }
+  if (ha.type === "zookeeper") {
+    values.zookeeperQuorum = ha.quorum;
+    values.zookeeperRoot = `${ha.rootPath}/${cluster.namespace}/${cluster.name}`;
+  }
+  return values;
+}
+
+/**
+ * Flink configuration and pod additions for checkpoints, savepoints and HA of one cluster. Credentials are only
+ * referenced (secretKeyRef), never copied into the configuration.
+ */
+export function stateSettings(
+  cluster: Pick<FlinkCluster, "name" | "namespace" | "version">,
+  inputs: StateInputs,
+): PodAdditions {
+  const release = FLINK_RELEASES[cluster.version];
+  const settings = emptyAdditions();
+  const values = stateValues(cluster, inputs);
+  for (const [setting, key] of Object.entries(stateFlinkKeys(release, stateShape(inputs)))) {
+    const value = values[setting as StateSetting];
+    if (value === undefined) {
+      throw new Error(`no value for the Flink key ${key} of cluster ${cluster.namespace}/${cluster.name}`);
+    }
+    settings.flinkConfiguration[key] = value;
+  }
+  const store = inputs.store;
+  if (store?.kind === "s3") {
+    // No keys in the configuration: both plugins then use the AWS default credential chain, which reads
+    // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (presto 0.272's chain and S3A's EnvironmentVariableCredentialsProvider).
+    settings.env.push(
+      { name: "ENABLE_BUILT_IN_PLUGINS", value: s3PluginJars(release).join(";") },
+      secretEnv("AWS_ACCESS_KEY_ID", store.accessKey),
+      secretEnv("AWS_SECRET_ACCESS_KEY", store.secretKey),
+    );
+  } else if (store?.kind === "hdfs") {
+    // The images ship no Hadoop classes; HDFS as user `flink`, which owns the managed base directory.
+    settings.classpathJars.push(...HADOOP_CLIENT_JARS);
+    settings.env.push({ name: "HADOOP_USER_NAME", value: "flink" });
+  }
+  return settings;
+}

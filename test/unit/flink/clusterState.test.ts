@@ -1,0 +1,51 @@
+import * as assert from "assert";
+import { overlappingKeyPrefixes } from "../../../components/flink/flinkConfiguration";
+import { FLINK_DEPLOYMENT, ofType, renderStores, flinkConfigurationOf } from "../../support/mocks";
+
+describe("durable state and HA", () => {
+  describe("Flink configuration by version", () => {
+    it("uses the pre-1.20 checkpoint keys on 1.19 and the renamed ones on 1.20 and 2.x", async () => {
+      const raw = (version: string) => ({
+        storage: { type: "s3" },
+        flink: { version, checkpoints: { stateBackend: "rocksdb", incremental: true, retained: 5 } },
+      });
+      const on119 = flinkConfigurationOf((await renderStores(raw("1.19"))).resources);
+      assert.strictEqual(on119["state.checkpoints.dir"], "s3p://flink/flink/flink/session/checkpoints");
+      assert.strictEqual(on119["state.savepoints.dir"], "s3p://flink/flink/flink/session/savepoints");
+      assert.strictEqual(on119["state.checkpoints.num-retained"], "5");
+      assert.strictEqual(on119["state.backend.incremental"], "true");
+      assert.strictEqual(on119["execution.checkpointing.dir"], undefined);
+      for (const version of ["1.20", "2.2"]) {
+        const conf = flinkConfigurationOf((await renderStores(raw(version))).resources);
+        assert.strictEqual(
+          conf["execution.checkpointing.dir"],
+          "s3p://flink/flink/flink/session/checkpoints",
+        );
+        assert.strictEqual(conf["execution.checkpointing.num-retained"], "5");
+        assert.strictEqual(conf["execution.checkpointing.incremental"], "true");
+        assert.strictEqual(conf["state.backend.type"], "rocksdb");
+        assert.strictEqual(conf["state.checkpoints.dir"], undefined);
+        assert.deepStrictEqual(
+          overlappingKeyPrefixes(Object.keys(conf)),
+          [],
+          `no overlapping keys on ${version}`,
+        );
+      }
+    });
+
+    it("gives every cluster its own checkpoint, savepoint and HA directories", async () => {
+      const { resources } = await renderStores({
+        storage: { type: "s3" },
+        ha: { type: "kubernetes" },
+        flink: { clusters: { etl: {}, analytics: {} } },
+      });
+      const dirs = ofType(resources, FLINK_DEPLOYMENT).map(
+        (d) => d.inputs.spec.flinkConfiguration["high-availability.storageDir"],
+      );
+      assert.deepStrictEqual(dirs, [
+        "s3p://flink/flink/flink/etl/ha",
+        "s3p://flink/flink/flink/analytics/ha",
+      ]);
+    });
+  });
+});
