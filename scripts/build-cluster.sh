@@ -7,7 +7,7 @@
 #   .toolchain/cluster/bin/kube-controller-manager  Kubernetes v1.37.2
 #   .toolchain/cluster/bin/kube-scheduler           Kubernetes v1.37.2
 #   .toolchain/cluster/bin/kwok                     kwok v0.8.0 (fake kubelets)
-#   .toolchain/cluster/kwok/stages.yaml             kwok's own default Stages
+#   .toolchain/cluster/kwok/stages.yaml             kwok's default Stages + ours
 #   .toolchain/cluster/crds/cert-manager/*.yaml     cert-manager CRDs
 #   .toolchain/cluster/crds/prometheus-operator/*.yaml  prometheus-operator CRDs
 #
@@ -202,7 +202,9 @@ SUMMARY+=("$(printf '%-26s download+copy %4ss' "CRDs" $((SECONDS - t0)))")
 
 # kwok does nothing without Stages. Use the ones kwokctl uses by default
 # (node-initialize, node-heartbeat-with-lease, pod-ready, pod-complete,
-# pod-delete), copied from the kwok module, joined into one config file.
+# pod-delete), copied from the kwok module, joined into one config file,
+# then our own (tools/cluster/kwok/stages-extra.yaml: Ingress and
+# LoadBalancer Service addresses).
 log "== kwok stages"
 kwok_dir="$(module_dir "$SRC/kwok" sigs.k8s.io/kwok)"
 mkdir -p "$OUT/kwok"
@@ -215,6 +217,8 @@ mkdir -p "$OUT/kwok"
     first=0
     sed '/^---$/d' "$kwok_dir/kustomize/stage/$f.yaml"
   done
+  echo "---"
+  cat "$SRC/kwok/stages-extra.yaml"
 } >"$OUT/kwok/stages.yaml"
 
 # Sanity checks: the binaries must report the pinned versions.
