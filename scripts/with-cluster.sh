@@ -446,12 +446,17 @@ make_nodes() {
   "allocatable":{"cpu":"$NODE_CPU","memory":"$NODE_MEMORY","pods":"$NODE_PODS","ephemeral-storage":"1Ti"},
   "addresses":[{"type":"InternalIP","address":"10.254.0.$((i + 1))"},{"type":"Hostname","address":"$name"}],
   "nodeInfo":{"architecture":"amd64","operatingSystem":"linux","osImage":"kwok (fake node)",
-   "kubeletVersion":"fake","kernelVersion":"fake","containerRuntimeVersion":"fake","kubeProxyVersion":"fake",
+   "kubeletVersion":"$KUBE_VERSION+kwok","kernelVersion":"fake","containerRuntimeVersion":"kwok://$KWOK_VERSION",
    "machineID":"","systemUUID":"","bootID":""}}}
 EOF
 )" || die "could not create Node $name"
   done
 }
+
+# The fake kubelets claim the API server's version (+kwok: semver build
+# metadata, so version comparisons treat them as equal).
+KUBE_VERSION="$("$BIN/kube-apiserver" --version)"; KUBE_VERSION="${KUBE_VERSION##* }"
+KWOK_VERSION="$("$BIN/kwok" --version)"; KWOK_VERSION="${KWOK_VERSION#kwok version }"; KWOK_VERSION="${KWOK_VERSION%% *}"
 
 t0=$SECONDS
 make_storage
