@@ -586,7 +586,8 @@ else
   # In the background with the script's stdin, so that a TERM/INT to this
   # script is handled at once (bash defers traps while a foreground command
   # runs) and the command is stopped before the servers.
-  exec {stdin_copy}<&0
+  # (CI may start us with stdin closed: then the command gets /dev/null.)
+  if [[ -e /proc/self/fd/0 ]]; then exec {stdin_copy}<&0; else exec {stdin_copy}</dev/null; fi
   "${CMD[@]}" <&"$stdin_copy" &
   CMD_PID=$!
   set +e
