@@ -15,7 +15,7 @@
 # committed, used with -mod=readonly, so every download is checked against
 # go.sum). The YAML files are copied out of the same verified module sources.
 # A stamp file (.toolchain/cluster/stamp) records the versions, the Go version
-# and a hash of tools/cluster + this script; when it matches and every output
+# and a hash of tools/cluster (but its README) + this script; when it matches and every output
 # exists, nothing is rebuilt. With warm Go caches it also works offline.
 #
 # Usage: scripts/build-cluster.sh [--force]
@@ -56,7 +56,7 @@ GO_VERSION="$(go env GOVERSION)"
 sources_hash() {
   (
     cd "$ROOT"
-    find tools/cluster -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    find tools/cluster -type f ! -name README.md -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
     sha256sum scripts/build-cluster.sh
   ) | sha256sum | cut -d' ' -f1
 }
