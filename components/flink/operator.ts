@@ -1,21 +1,32 @@
 /**
  * The Apache Flink Kubernetes operator, installed from its Helm chart (rendered client-side by `helm.v4.Chart`, so
- * every object is a Pulumi resource with its own diff).
+ * every object is a Pulumi resource with its own diff), and, with the admission webhook, the webhook's certificate
+ * and keystore password (operatorWebhook.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { platformLabels } from "../kube/labels";
 import type { ContainerResources } from "../kube/resources";
-import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
+import { crdTransform, operatorChartValues } from "./operatorChart";
+import {
+  CERT_MANAGER_API_VERSION,
+  KEYSTORE_PASSWORD_KEY,
+  KEYSTORE_SECRET,
+  WEBHOOK_CERTIFICATE,
+  WEBHOOK_ISSUER,
+  WEBHOOK_POST_RENDERER,
+  webhookCertificateSpec,
+  webhookIssuerSpec,
+} from "./operatorWebhook";
 
 /** The operator release the platform is built and tested against. */
 export const OPERATOR_VERSION = "1.15.0";
 export const OPERATOR_CHART = "flink-kubernetes-operator";
-/** Port of the operator's Prometheus reporter (container port `metrics`). */
-export const OPERATOR_METRICS_PORT = 9999;
 
 export interface FlinkOperatorArgs {
   /** Namespace of the operator (the platform namespace). */
-  readonly namespace: pulumi.Input<string>;
+  readonly namespace: string;
   /** Namespaces whose FlinkDeployments the operator reconciles: every namespace the platform uses. */
   readonly watchNamespaces: readonly string[];
   /**
@@ -36,69 +47,6 @@ export interface FlinkOperatorArgs {
   readonly retainCrds: boolean;
 }
 
-/** Split "repo/name:tag" into the chart's `image.repository` and `image.tag` (or `image.digest`). */
-export function splitImage(image: string): { repository: string; tag?: string; digest?: string } {
-  const at = image.indexOf("@");
-  if (at >= 0) {
-    return { repository: image.slice(0, at), digest: image.slice(at + 1) };
-  }
-  const colon = image.lastIndexOf(":");
-  if (colon > image.lastIndexOf("/")) {
-    return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
-  }
-  return { repository: image };
-}
-
-/**
- * Operator-level Flink configuration (the chart's `flink-conf.yaml` key; chart 1.15.0 mounts that file, not
- * `config.yaml`). It also becomes the default of every FlinkDeployment.
- */
-export function operatorFlinkConf(): string {
-  return [
-    "kubernetes.operator.reconcile.interval: 15 s",
-    "kubernetes.operator.observer.progress-check.interval: 5 s",
-    "kubernetes.operator.metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-    `kubernetes.operator.metrics.reporter.prom.port: ${OPERATOR_METRICS_PORT}`,
-    "",
-  ].join("\n");
-}
-
-/** Helm values for the operator chart. Pure: everything it needs is in the args, and nothing in it is secret. */
-export function operatorChartValues(args: Omit<FlinkOperatorArgs, "namespace" | "chart" | "retainCrds">) {
-  return {
-    image: { ...splitImage(args.image), pullPolicy: "IfNotPresent" },
-    watchNamespaces: [...args.watchNamespaces],
-    // Each session cluster brings its own service account and Role (components/flink/sessionCluster.ts), also where the
-    // operator is not installed by us, so the chart's per-namespace `flink` account would only be a second copy.
-    jobServiceAccount: { create: false },
-    rbac: { jobRole: { create: false }, jobRoleBinding: { create: false } },
-    webhook: { create: args.webhook },
-    operatorPod: {
-      resources: args.resources,
-      webhook: { resources: args.resources },
-    },
-    // The operator image runs as uid 9999 (the chart's default pod security context).
-    podSecurityContext: nonRootPodSecurityContext(9999),
-    operatorSecurityContext: restrictedContainerSecurityContext(),
-    webhookSecurityContext: restrictedContainerSecurityContext(),
-    metrics: { port: OPERATOR_METRICS_PORT },
-    defaultConfiguration: { create: true, append: true, "flink-conf.yaml": operatorFlinkConf() },
-  };
-}
-
-/**
- * A transform for the chart's children: CustomResourceDefinitions are retained on delete, because deleting a CRD
- * deletes every FlinkDeployment and FlinkSessionJob with it.
- */
-export function retainCrdsTransform(
-  args: pulumi.ResourceTransformArgs,
-): pulumi.ResourceTransformResult | undefined {
-  if (args.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") {
-    return undefined;
-  }
-  return { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) };
-}
-
 /** Chart options for a source: a local path, or the chart name in a repository with the version pinned. */
 export function chartSource(chart: FlinkOperatorArgs["chart"]) {
   if (chart.path) {
@@ -115,15 +63,57 @@ export class FlinkOperator extends pulumi.ComponentResource {
 
   constructor(name: string, args: FlinkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:operator:FlinkOperator", name, {}, opts);
+    const webhookObjects = args.webhook ? this.webhookCertificate(name, args.namespace) : [];
     this.chart = new k8s.helm.v4.Chart(
       name,
       {
         ...chartSource(args.chart),
         namespace: args.namespace,
         values: operatorChartValues(args),
+        ...(args.webhook ? { postRenderer: WEBHOOK_POST_RENDERER } : {}),
       },
-      { parent: this, transforms: args.retainCrds ? [retainCrdsTransform] : [] },
+      { parent: this, transforms: [crdTransform(args.retainCrds)], dependsOn: webhookObjects },
     );
     this.registerOutputs({ version: this.version });
+  }
+
+  /** The webhook's keystore password Secret, its self-signed Issuer and serving Certificate. */
+  private webhookCertificate(name: string, namespace: string): pulumi.Resource[] {
+    const labels = platformLabels("flink-operator-webhook");
+    const password = new random.RandomPassword(
+      `${name}-webhook-keystore-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const keystore = new k8s.core.v1.Secret(
+      `${name}-webhook-keystore`,
+      {
+        metadata: { name: KEYSTORE_SECRET, namespace, labels },
+        type: "Opaque",
+        stringData: { [KEYSTORE_PASSWORD_KEY]: password.result },
+      },
+      { parent: this },
+    );
+    const issuer = new k8s.apiextensions.CustomResource(
+      `${name}-webhook-issuer`,
+      {
+        apiVersion: CERT_MANAGER_API_VERSION,
+        kind: "Issuer",
+        metadata: { name: WEBHOOK_ISSUER, namespace, labels },
+        spec: webhookIssuerSpec(),
+      },
+      { parent: this },
+    );
+    const certificate = new k8s.apiextensions.CustomResource(
+      `${name}-webhook-certificate`,
+      {
+        apiVersion: CERT_MANAGER_API_VERSION,
+        kind: "Certificate",
+        metadata: { name: WEBHOOK_CERTIFICATE, namespace, labels },
+        spec: webhookCertificateSpec(namespace),
+      },
+      { parent: this, dependsOn: [keystore, issuer] },
+    );
+    return [keystore, issuer, certificate];
   }
 }

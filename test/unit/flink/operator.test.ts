@@ -1,15 +1,19 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../../../components/config/parse";
+import { chartSource } from "../../../components/flink/operator";
+import { WEBHOOK_POST_RENDERER } from "../../../components/flink/operatorWebhook";
 import {
-  chartSource,
+  CRD_IGNORED_FIELDS,
+  crdTransform,
   operatorChartValues,
   operatorFlinkConf,
-  retainCrdsTransform,
   splitImage,
-} from "../../../components/flink/operator";
+} from "../../../components/flink/operatorChart";
 import { operatorArgs } from "../../../components/platform";
-import { CHART, ofType, renderRaw } from "../../support/mocks";
+import { CHART, leakedSecrets, ofType, renderRaw, unwrapSecrets } from "../../support/mocks";
 
 const valuesFor = (raw: Record<string, unknown>) => operatorChartValues(operatorArgs(parseConfig(raw)));
 
@@ -57,7 +61,81 @@ describe("operator", () => {
     assert.deepStrictEqual(valuesFor({}).webhook, { create: false });
     assert.deepStrictEqual(valuesFor({ operator: { webhook: true, certManager: true } }).webhook, {
       create: true,
+      keystore: {
+        useDefaultPassword: false,
+        passwordSecretRef: { name: "flink-operator-webhook-keystore", key: "password" },
+      },
     });
+  });
+
+  it("declares the webhook certificate itself, with a generated keystore password kept in a Secret", async () => {
+    const { resources } = await renderRaw({ operator: { webhook: true, certManager: true } });
+    const [chart] = ofType(resources, CHART);
+    assert.deepStrictEqual(chart.inputs.postRenderer, WEBHOOK_POST_RENDERER);
+    const keystore = ofType(resources, "kubernetes:core/v1:Secret").find(
+      (r) => r.inputs.metadata.name === "flink-operator-webhook-keystore",
+    );
+    assert.match(unwrapSecrets(keystore?.inputs.stringData).password, /^mock-generated-secret-/);
+    const [issuer] = ofType(resources, "kubernetes:cert-manager.io/v1:Issuer");
+    assert.deepStrictEqual(issuer.inputs.metadata.namespace, "flink");
+    assert.deepStrictEqual(issuer.inputs.spec, { selfSigned: {} });
+    const [certificate] = ofType(resources, "kubernetes:cert-manager.io/v1:Certificate");
+    assert.deepStrictEqual(certificate.inputs.metadata.name, "flink-operator-serving-cert");
+    assert.deepStrictEqual(certificate.inputs.spec, {
+      dnsNames: [
+        "flink-operator-webhook-service.flink.svc",
+        "flink-operator-webhook-service.flink.svc.cluster.local",
+      ],
+      keystores: {
+        pkcs12: {
+          create: true,
+          passwordSecretRef: { name: "flink-operator-webhook-keystore", key: "password" },
+        },
+      },
+      issuerRef: { kind: "Issuer", name: "flink-operator-selfsigned-issuer" },
+      commonName: "FlinkDeployment Validator",
+      secretName: "webhook-server-cert",
+    });
+    assert.deepStrictEqual(leakedSecrets(resources), []);
+    const without = await renderRaw({});
+    assert.strictEqual(ofType(without.resources, CHART)[0].inputs.postRenderer, undefined);
+    assert.deepStrictEqual(ofType(without.resources, "kubernetes:cert-manager.io/v1:Certificate"), []);
+  });
+
+  it("post-renders the chart without its cert-manager objects, and nothing else", () => {
+    const manifests = [
+      "---",
+      "# Source: flink-kubernetes-operator/templates/cert-manager/issuer.yaml",
+      "apiVersion: cert-manager.io/v1",
+      "kind: Issuer",
+      "metadata:",
+      "  name: flink-operator-selfsigned-issuer",
+      "---",
+      "# Source: flink-kubernetes-operator/templates/webhook/service.yaml",
+      "apiVersion: v1",
+      "kind: Service",
+      "metadata:",
+      "  name: flink-operator-webhook-service",
+      "  annotations:",
+      "    note: 'apiVersion: cert-manager.io/v1'",
+      "---",
+      "kind: Certificate",
+      "apiVersion: cert-manager.io/v1",
+      "spec:",
+      "  issuerRef:",
+      "    kind: Issuer",
+      "---",
+      "apiVersion: admissionregistration.k8s.io/v1",
+      "kind: ValidatingWebhookConfiguration",
+      "",
+    ].join("\n");
+    const output = execFileSync(WEBHOOK_POST_RENDERER.command, WEBHOOK_POST_RENDERER.args, {
+      input: manifests,
+      encoding: "utf8",
+    });
+    const kinds = YAML.parseAllDocuments(output).map((doc) => (doc.toJS() as { kind: string }).kind);
+    assert.deepStrictEqual(kinds, ["Service", "ValidatingWebhookConfiguration"]);
+    assert.match(output, /note: 'apiVersion: cert-manager.io\/v1'/);
   });
 
   it("sets resources, a restricted security context and the metrics reporter", () => {
@@ -73,25 +151,38 @@ describe("operator", () => {
     assert.strictEqual(values.defaultConfiguration["flink-conf.yaml"], operatorFlinkConf());
   });
 
-  it("retains CRDs on delete and leaves other chart objects alone", () => {
+  it("retains CRDs on delete unless data loss is allowed, and leaves other chart objects alone", () => {
     const opts = { parent: undefined } as pulumi.CustomResourceOptions;
-    const crd = retainCrdsTransform({
+    const args = (type: string) => ({ type, name: "x", custom: true, props: { kind: "K" }, opts });
+    const crdType = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+    assert.strictEqual(crdTransform(true)(args(crdType))?.opts.retainOnDelete, true);
+    assert.strictEqual(crdTransform(false)(args(crdType))?.opts.retainOnDelete, undefined);
+    assert.strictEqual(crdTransform(true)(args("kubernetes:apps/v1:Deployment")), undefined);
+  });
+
+  it("lets every stack on a cluster take over the shared CRDs, and ignores the priority the server leaves out", () => {
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "flinkdeployments.flink.apache.org", annotations: { a: "b" } },
+      spec: { group: "flink.apache.org" },
+    };
+    const result = crdTransform(true)({
       type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
       name: "flinkdeployments",
       custom: true,
-      props: { kind: "CustomResourceDefinition" },
-      opts,
+      props: crd,
+      opts: { ignoreChanges: ["metadata.labels"] },
     });
-    assert.strictEqual(crd?.opts.retainOnDelete, true);
-    assert.deepStrictEqual(crd?.props, { kind: "CustomResourceDefinition" });
-    const deployment = retainCrdsTransform({
-      type: "kubernetes:apps/v1:Deployment",
-      name: "operator",
-      custom: true,
-      props: {},
-      opts,
+    assert.deepStrictEqual(result?.props, {
+      ...crd,
+      metadata: {
+        name: "flinkdeployments.flink.apache.org",
+        annotations: { a: "b", "pulumi.com/patchForce": "true" },
+      },
     });
-    assert.strictEqual(deployment, undefined);
+    assert.deepStrictEqual(result?.opts.ignoreChanges, ["metadata.labels", ...CRD_IGNORED_FIELDS]);
+    assert.deepStrictEqual(CRD_IGNORED_FIELDS, ["spec.versions[*].additionalPrinterColumns[*].priority"]);
   });
 
   it("installs the chart in the platform namespace, or nothing when an existing operator is used", async () => {

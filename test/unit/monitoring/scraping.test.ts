@@ -6,7 +6,7 @@ import {
   OPERATOR_METRICS_PORT,
   operatorChartValues,
   operatorFlinkConf,
-} from "../../../components/flink/operator";
+} from "../../../components/flink/operatorChart";
 import { operatorArgs } from "../../../components/platform";
 import { monitoringPlan } from "../../../components/monitoring";
 import {
