@@ -183,7 +183,9 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
           name: cluster.name,
           namespace: cluster.namespace,
           labels: platformLabels("flink-session-cluster", cluster.name),
-          // Ready means the JobManager deployment is up; the operator reports it in the status.
+          // Ready means the JobManager deployment is up; the operator reports it in the status. pulumi-kubernetes
+          // also waits for status.observedGeneration to reach the new generation, so an update waits for the
+          // operator to have seen it.
           annotations: { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY" },
         },
         spec: flinkDeploymentSpec(
@@ -191,8 +193,13 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
           mergeAdditions([stateSettings(cluster, args.state), ...(args.additions ?? [])], args.artifacts),
         ),
       },
-      // The RBAC must exist before the JobManager starts, and outlive it on delete.
-      { parent: this, dependsOn: [serviceAccount, role, roleBinding] },
+      // The RBAC must exist before the JobManager starts, and outlive it on delete. A first start pulls the Flink
+      // image on every node that runs a JobManager: allow more than the provider's default 10 minutes.
+      {
+        parent: this,
+        dependsOn: [serviceAccount, role, roleBinding],
+        customTimeouts: { create: "20m", update: "20m" },
+      },
     );
     if (cluster.jobManager.replicas > 1) {
       // Standby JobManagers only help if a drain cannot take all of them at once.
