@@ -13,10 +13,10 @@ import type { PlatformConfig } from "./config/schema";
 import { StateInputs } from "./flink/clusterState";
 import { FlinkOperator, FlinkOperatorArgs, OPERATOR_VERSION } from "./flink/operator";
 import { FlinkSessionCluster } from "./flink/sessionCluster";
-import { FlinkOnHive, HIVE_DATABASE_CONSUMER } from "./hive/flinkOnHive";
+import { FlinkOnHive } from "./hive/flinkOnHive";
 import { platformLabels } from "./kube/labels";
 import { PlatformMonitoring, PlatformMonitoringArgs, ScrapeTarget } from "./monitoring";
-import type { MySqlDatabaseRequest } from "./mysql/connection";
+import { HIVE_DATABASE_CONSUMER, mysqlDatabaseRequests } from "./mysql/databases";
 import { MySql } from "./mysql/mysql";
 import { DurableState, DurableStateArgs } from "./state/durableState";
 import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET } from "./streampark/names";
@@ -43,23 +43,6 @@ export interface StreamParkOutputs {
   readonly adminUser: string;
   /** Secret (platform namespace) with the admin's `username` and `password`. */
   readonly adminSecret: string;
-}
-
-/** The databases of the enabled parts; MySQL only exists when there is one. */
-export function mysqlDatabaseRequests(config: PlatformConfig): MySqlDatabaseRequest[] {
-  const requests: MySqlDatabaseRequest[] = [];
-  if (config.streampark.enabled) {
-    const { name, user } = config.streampark.database;
-    requests.push({ consumer: "streampark", database: name, user });
-  }
-  if (config.hive.enabled) {
-    requests.push({
-      consumer: HIVE_DATABASE_CONSUMER,
-      database: config.hive.database,
-      user: config.hive.user,
-    });
-  }
-  return requests;
 }
 
 /** Operator args from validated config. */

@@ -1,16 +1,23 @@
 /**
- * Validation of raw configuration into a `PlatformConfig`: the schema pass, then every area's cross-field checks,
- * and one `ConfigError` that lists everything by config path. Pure: it never registers anything.
+ * Validation of raw configuration into a `PlatformConfig`: the schema, every area's cross-field checks, and one
+ * `ConfigError` that lists every problem by config path. Pure: it never registers anything.
+ *
+ * One broken key never hides another. A key the schema refuses is reported and left out, so that the rest parses
+ * with its default in its place, and the cross-field checks run on that; a cross-field problem that concerns a
+ * refused key (its path, or a mention of it) is dropped, since it would speak of the default.
  */
-import { flinkProblems, resolveClusters } from "../flink/config";
+import { flinkProblems } from "../flink/checks";
+import type { ResolvedSessionCluster } from "../flink/clusterSchema";
+import { resolveClusters } from "../flink/config";
 import { operatorProblems } from "../flink/operatorConfig";
 import { hiveProblems } from "../hive/config";
 import { mysqlChecks } from "../mysql/config";
 import { stateProblems } from "../state/config";
 import { streamParkChecks } from "../streampark/config";
+import { objectNameProblems } from "./objectNames";
+import { kubernetesCpuCores, kubernetesMemoryBytes } from "./quantities";
 import { ConfigContext, ConfigError, ConfigProblem, schemaProblems } from "./problems";
 import { configSchema, ParsedConfig, PlatformConfig } from "./schema";
-import type { ResolvedSessionCluster } from "../flink/clusterSchema";
 
 /** Checks that need more than one key; each returns problems by path. */
 function crossFieldProblems(
@@ -30,8 +37,125 @@ function crossFieldProblems(
       message: `holds a credential; set it with \`pulumi config set --secret ${key} ...\``,
     });
   }
-  problems.push(...flinkProblems(parsed, clusters), ...operatorProblems(parsed));
+  problems.push(
+    ...flinkProblems(parsed, clusters),
+    ...operatorProblems(parsed),
+    ...objectNameProblems(parsed, clusters),
+    ...resourceProblems(parsed),
+  );
   return problems;
+}
+
+interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+function isResources(value: unknown): value is Resources {
+  const r = value as Partial<Resources> | undefined;
+  return typeof r?.requests?.cpu === "string" && typeof r?.limits?.memory === "string";
+}
+
+/** Every container's requests against its limits, wherever the config holds container resources. */
+function resourceProblems(value: unknown, path: readonly string[] = []): ConfigProblem[] {
+  if (isResources(value)) {
+    const at = path.join(".");
+    const problems: ConfigProblem[] = [];
+    const cpu = [kubernetesCpuCores(value.requests.cpu), kubernetesCpuCores(value.limits.cpu)];
+    if (cpu[0] !== undefined && cpu[1] !== undefined && cpu[0] > cpu[1]) {
+      problems.push({
+        path: `${at}.requests.cpu`,
+        message: `${value.requests.cpu} is more than ${at}.limits.cpu (${value.limits.cpu}); raise the limit or lower the request`,
+      });
+    }
+    const memory = [kubernetesMemoryBytes(value.requests.memory), kubernetesMemoryBytes(value.limits.memory)];
+    if (memory[0] !== undefined && memory[1] !== undefined && memory[0] > memory[1]) {
+      problems.push({
+        path: `${at}.requests.memory`,
+        message: `${value.requests.memory} is more than ${at}.limits.memory (${value.limits.memory}); raise the limit or lower the request`,
+      });
+    }
+    return problems;
+  }
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, child]) => resourceProblems(child, [...path, key]));
+  }
+  return [];
+}
+
+/** A URL with a user and password in it, wherever it appears. */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^/\s@:]+:[^/\s@]*@/i;
+
+/** Every string value that carries credentials in a URL, by path: they belong in Secrets, never in config. */
+function urlCredentialProblems(value: unknown, path: readonly string[] = []): ConfigProblem[] {
+  if (typeof value === "string") {
+    return URL_CREDENTIALS.test(value)
+      ? [
+          {
+            path: path.join("."),
+            message: "holds credentials in a URL (user:password@); keep them in a Secret",
+          },
+        ]
+      : [];
+  }
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, child]) => urlCredentialProblems(child, [...path, key]));
+  }
+  return [];
+}
+
+/** A copy of `raw` without the value at `path` (so that its default applies), or undefined when there is none. */
+function without(raw: unknown, path: readonly PropertyKey[]): unknown {
+  if (path.length === 0 || !raw || typeof raw !== "object") {
+    return undefined;
+  }
+  const [head, ...rest] = path;
+  const copy = (Array.isArray(raw) ? [...(raw as unknown[])] : { ...raw }) as Record<PropertyKey, unknown>;
+  if (rest.length === 0) {
+    delete copy[head];
+  } else {
+    copy[head] = without(copy[head], rest);
+  }
+  return copy;
+}
+
+/** The schema's problems, and the config parsed with every refused key left out. */
+function salvage(raw: Readonly<Record<string, unknown>>): {
+  parsed?: ParsedConfig;
+  problems: ConfigProblem[];
+} {
+  const problems: ConfigProblem[] = [];
+  let input: unknown = raw;
+  // Each round leaves out at least one key; a config has far fewer broken keys than this.
+  for (let round = 0; round < 50; round++) {
+    const result = configSchema.safeParse(input);
+    if (result.success) {
+      return { parsed: result.data, problems };
+    }
+    problems.push(...schemaProblems(result.error.issues));
+    for (const issue of result.error.issues) {
+      const paths =
+        issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+      for (const path of paths) {
+        // An issue about a value the input does not hold (a default) is left out with its parent.
+        for (let cut = path.length; cut > 0; cut--) {
+          const next = without(input, path.slice(0, cut));
+          if (JSON.stringify(next) !== JSON.stringify(input)) {
+            input = next;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return { problems };
+}
+
+/** Whether a cross-field problem is about a key the schema refused (and so about its default). */
+function concernsRefused(problem: ConfigProblem, refused: readonly string[]): boolean {
+  return refused.some(
+    (path) => path === problem.path || problem.path.startsWith(`${path}.`) || problem.message.includes(path),
+  );
 }
 
 function deepFreeze<T>(value: T): T {
@@ -44,6 +168,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Unique problems, in order. */
+function unique(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
 /**
  * Validate raw configuration (area name to value) into a `PlatformConfig`. Pure: throws `ConfigError` listing every
  * problem, never registers anything.
@@ -52,16 +185,18 @@ export function parseConfig(
   raw: Readonly<Record<string, unknown>>,
   context: ConfigContext = { secretConfigKeys: new Set() },
 ): PlatformConfig {
-  const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(schemaProblems(result.error.issues));
+  const { parsed, problems: schema } = salvage(raw);
+  const refused = schema.map((p) => p.path);
+  const problems = [...schema, ...urlCredentialProblems(raw)];
+  if (parsed) {
+    const clusters = resolveClusters(parsed.flink, parsed.platform.namespace);
+    problems.push(
+      ...crossFieldProblems(parsed, clusters, context).filter((p) => !concernsRefused(p, refused)),
+    );
+    if (problems.length === 0) {
+      const namespaces = [...new Set([parsed.platform.namespace, ...clusters.map((c) => c.namespace)])];
+      return deepFreeze({ ...parsed, flink: { ...parsed.flink, clusters }, namespaces });
+    }
   }
-  const parsed = result.data;
-  const clusters = resolveClusters(parsed.flink, parsed.platform.namespace);
-  const problems = crossFieldProblems(parsed, clusters, context);
-  if (problems.length > 0) {
-    throw new ConfigError(problems);
-  }
-  const namespaces = [...new Set([parsed.platform.namespace, ...clusters.map((c) => c.namespace)])];
-  return deepFreeze({ ...parsed, flink: { ...parsed.flink, clusters }, namespaces });
+  throw new ConfigError(unique(problems));
 }

@@ -22,10 +22,8 @@ export const configSchema = z.strictObject({
   flink: flinkSchema,
   storage: storageSchema,
   ha: haSchema,
-  /** Flink on Hive: metastore, warehouse, catalog (components/hive). */
   hive: hiveSchema,
-  /** PodMonitors, alert rules and Grafana dashboards (components/monitoring). */
-  monitoring: monitoringSchema.prefault({}),
+  monitoring: monitoringSchema,
   mysql: mysqlConfigSchema,
   streampark: streamParkConfigSchema,
 });

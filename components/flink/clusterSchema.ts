@@ -3,38 +3,44 @@
  * inherited value is resolved.
  */
 import { z } from "zod";
-import { dnsLabel, flinkMemory, ingressSchema, pinnedImage } from "../config/primitives";
+import { doc, integer, namespaceName, pinnedImage } from "../config/primitives";
+import { cpuCores, flinkMemory, ingressSchema } from "../config/resourceSchemas";
 
 /** Flink configuration as users write it: flat keys, scalar values (the operator stringifies them anyway). */
-const flinkConfigurationMap = z
-  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
-  .prefault({});
+export const flinkConfigurationMap = doc(
+  z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])),
+  "extra Flink configuration, merged last (keys the platform manages and credentials are refused)",
+  [{ "pipeline.max-parallelism": 256 }],
+).prefault({});
+
+/** A version written as the CLI stores it ("1.20" stays a string, 2 becomes a number). */
+const version = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
 
 export const sessionClusterSchema = z.strictObject({
-  /** Namespace of the cluster; the platform namespace when unset. */
-  namespace: dnsLabel(63).optional(),
-  /** Flink minor version of this cluster; `flink.version` when unset. */
-  version: z.string().optional(),
-  /** Exact Flink image of this cluster; `flink.image` or the pinned official image when unset. */
-  image: pinnedImage.optional(),
+  namespace: doc(namespaceName, "namespace of the cluster; the platform namespace when unset").optional(),
+  version: doc(version, "Flink minor version of this cluster; flink.version when unset", ["1.20"]).optional(),
+  image: doc(
+    pinnedImage,
+    "exact Flink image of this cluster; flink.image or the pinned official image when unset",
+  ).optional(),
   jobManager: z
     .strictObject({
-      replicas: z.number().int().min(1).max(3).prefault(1),
-      cpu: z.number().min(0.1).max(64).prefault(1),
-      memory: flinkMemory.prefault("2048m"),
+      replicas: doc(integer(1, 3), "JobManagers; more than one needs HA (standbys)").prefault(1),
+      cpu: doc(cpuCores(0.1, 64), "CPU of each JobManager: cores (0.5) or a quantity ('500m')").prefault(1),
+      memory: doc(flinkMemory, "memory of each JobManager pod ('2048m', '2g', '2Gi')").prefault("2048m"),
     })
     .prefault({}),
   taskManager: z
     .strictObject({
-      cpu: z.number().min(0.1).max(64).prefault(1),
-      memory: flinkMemory.prefault("2048m"),
-      /** `taskmanager.numberOfTaskSlots`. */
-      slots: z.number().int().min(1).max(64).prefault(2),
+      cpu: doc(cpuCores(0.1, 64), "CPU of each TaskManager: cores (2) or a quantity ('1500m')").prefault(1),
+      memory: doc(flinkMemory, "memory of each TaskManager pod").prefault("2048m"),
+      slots: doc(integer(1, 64), "task slots per TaskManager (taskmanager.numberOfTaskSlots)").prefault(2),
     })
     .prefault({}),
-  /** Slots kept warm even without jobs (`slotmanager.number-of-slots.min`); 0 starts TaskManagers on demand. */
-  warmSlots: z.number().int().min(0).max(1024).prefault(0),
-  /** Extra Flink configuration, merged last. */
+  warmSlots: doc(
+    integer(0, 1024),
+    "slots kept warm even without jobs (slotmanager.number-of-slots.min); 0 starts TaskManagers on demand",
+  ).prefault(0),
   flinkConfiguration: flinkConfigurationMap,
   ingress: ingressSchema,
 });

@@ -14,19 +14,130 @@ const OPERATOR_FORBIDDEN_KEYS = [
   "high-availability.cluster-id",
 ];
 
+/** Flink options that reference Kubernetes Secrets by name: they carry no secret value, so they are allowed. */
+const SECRET_REFERENCE_KEYS = ["kubernetes.secrets", "kubernetes.env.secretKeyRef"];
+
+/** Words that name a secret value, whatever the provider (password, token, secret, credentials...). */
+const SECRET_WORDS = new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "secret",
+  "token",
+  "credential",
+  "credentials",
+  "apikey",
+  "jaas",
+]);
+/** Words that, before "key", name a secret key (access key, account key, private key...). */
+const KEY_QUALIFIERS = new Set([
+  "access",
+  "account",
+  "secret",
+  "private",
+  "api",
+  "client",
+  "master",
+  "sas",
+  "signing",
+]);
+
+/** The words of a key segment: split at '-', '_' and camelCase boundaries, lower-cased. */
+function words(segment: string): string[] {
+  return segment
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[-_\s]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
 /**
- * Keys that carry credentials. `flinkConfiguration` ends up in the FlinkDeployment and a ConfigMap, so credentials
- * must come from Kubernetes Secrets instead.
+ * Whether a Flink configuration key holds a credential: its last segment names one (`*.password`,
+ * `*.secret-key`, `*.session.token`, `*.key-password`, `*.accessKeySecret`), or it carries an account key the
+ * Azure way (`fs.azure.account.key.<account>...`), or JAAS configuration (which embeds passwords).
  */
-const CREDENTIAL_KEY = /(^|\.)(access[-.]key|secret[-.]key|password|session[-.]token)$/;
+export function isCredentialKey(key: string): boolean {
+  if (SECRET_REFERENCE_KEYS.includes(key)) {
+    return false;
+  }
+  const segments = key.split(".");
+  const all = segments.flatMap(words);
+  for (let i = 0; i + 1 < all.length; i++) {
+    if (all[i] === "account" && all[i + 1] === "key") {
+      return true;
+    }
+  }
+  if (all.includes("jaas")) {
+    return true;
+  }
+  // The leaf: the last segment, and the one before it when the last is a plain "key" (s3.access.key).
+  const leaf = words(segments[segments.length - 1]);
+  const previous = segments.length > 1 ? words(segments[segments.length - 2]) : [];
+  const tail = leaf.length === 1 && leaf[0] === "key" ? [...previous, ...leaf] : leaf;
+  if (tail.some((w) => SECRET_WORDS.has(w))) {
+    return true;
+  }
+  for (let i = 0; i + 1 < tail.length; i++) {
+    if (tail[i + 1] === "key" && KEY_QUALIFIERS.has(tail[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A key the platform sets itself, and the config key that decides its value. */
+interface ManagedKey {
+  readonly key: RegExp;
+  readonly use: string;
+}
+
+/** Keys the platform manages, each with the config key to set instead (cluster-level keys name `<cluster>`). */
+const MANAGED_KEYS: readonly ManagedKey[] = [
+  { key: /^taskmanager\.numberOfTaskSlots$/, use: "flink.clusters.<cluster>.taskManager.slots" },
+  { key: /^slotmanager\.number-of-slots\.min$/, use: "flink.clusters.<cluster>.warmSlots" },
+  {
+    key: /^kubernetes\.operator\.pod-template\./,
+    use: "nothing: the platform merges pod templates by container name",
+  },
+  {
+    key: /^metrics\.reporters?$|^metrics\.reporter\.prom\./,
+    use: "monitoring.* (the platform's PodMonitors scrape the Prometheus reporter on port 9249)",
+  },
+  {
+    key: /^execution\.checkpointing\.(interval|mode)$/,
+    use: "flink.checkpoints.interval / flink.checkpoints.mode",
+  },
+  { key: /^(execution\.checkpointing|state\.checkpoints)\.num-retained$/, use: "flink.checkpoints.retained" },
+  { key: /^state\.backend(\.type)?$/, use: "flink.checkpoints.stateBackend" },
+  { key: /^(execution\.checkpointing|state\.backend)\.incremental$/, use: "flink.checkpoints.incremental" },
+  {
+    key: /^(execution\.checkpointing\.(dir|savepoint-dir|storage)|state\.(checkpoints\.dir|savepoints\.dir|checkpoint-storage))$/,
+    use: "storage.type and storage.pathPrefix (each cluster keeps its state under <store>/<prefix>/<namespace>/<cluster>)",
+  },
+  { key: /^high-availability(\.|$)/, use: "ha.type and ha.zookeeper.* (HA data goes to the durable store)" },
+  { key: /^s3\.(endpoint|path\.style\.access)$/, use: "storage.s3.*" },
+  { key: /^kubernetes\.hadoop\.conf\.config-map\.name$/, use: "storage.hdfs.external.configMap" },
+  {
+    key: /^table\.catalog-store\./,
+    use: "hive.catalog.* (the platform's catalog store holds the Hive catalog)",
+  },
+];
 
 /** Why a user-supplied Flink key is refused, or undefined when it is allowed. */
 export function forbiddenFlinkKeyProblem(key: string): string | undefined {
   if (OPERATOR_FORBIDDEN_KEYS.includes(key)) {
     return "is set by the operator (to the namespace or the cluster name) and it rejects the deployment if you set it";
   }
-  if (CREDENTIAL_KEY.test(key)) {
+  if (/[\r\n]/.test(key)) {
+    return "must not contain line breaks";
+  }
+  if (isCredentialKey(key)) {
     return "carries a credential, and flinkConfiguration is stored in plain text (FlinkDeployment, ConfigMap); credentials come from Kubernetes Secrets";
+  }
+  const managed = MANAGED_KEYS.find((m) => m.key.test(key));
+  if (managed) {
+    return `is managed by the platform; set ${managed.use}`;
   }
   return undefined;
 }

@@ -1,31 +1,43 @@
 /** The `operator` config area: whether and how the Flink Kubernetes operator is installed. */
 import { z } from "zod";
-import { containerResources, pinnedImage } from "../config/primitives";
+import { doc, flag, pinnedImage, url } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
+import { containerResources } from "../config/resourceSchemas";
 
-export const operatorSchema = z
-  .strictObject({
-    /** Install the operator; false uses one that is already installed (it must watch the platform's namespaces). */
-    install: z.boolean().prefault(true),
-    /** Where the chart comes from: a Helm repository URL (default: the Apache archive) or a local chart. */
-    chart: z
-      .strictObject({
-        /** Helm repository holding chart version 1.15.0; the archive keeps old releases at a stable URL. */
-        repository: z
-          .url({ protocol: /^(https?|oci)$/ })
-          .prefault("https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/"),
-        /** A local chart directory or .tgz; wins over `repository` (air-gapped installs, tests). */
-        path: z.string().min(1).optional(),
-      })
-      .prefault({}),
-    image: pinnedImage.prefault("apache/flink-kubernetes-operator:1.15.0"),
-    /** The validating/mutating admission webhook; needs cert-manager in the cluster. */
-    webhook: z.boolean().prefault(false),
-    /** Whether cert-manager is installed (the webhook's certificates come from it). */
-    certManager: z.boolean().prefault(false),
-    resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }),
-  })
-  .prefault({});
+export const operatorSchema = doc(
+  z
+    .strictObject({
+      install: doc(
+        flag,
+        "install the operator; false uses one already in the cluster (it must watch the platform's namespaces)",
+      ).prefault(true),
+      chart: doc(
+        z
+          .strictObject({
+            repository: doc(
+              url(/^(https?|oci)$/),
+              "Helm repository holding chart 1.15.0 (the Apache archive keeps old releases at a stable URL)",
+            ).prefault("https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/"),
+            path: doc(
+              z.string().min(1),
+              "a local chart directory or .tgz, used instead of the repository (air-gapped installs)",
+            ).optional(),
+          })
+          .prefault({}),
+        "where the operator chart comes from",
+      ),
+      image: doc(pinnedImage, "operator image, exact tag or digest").prefault(
+        "apache/flink-kubernetes-operator:1.15.0",
+      ),
+      webhook: doc(flag, "install the admission webhook; needs certManager: true").prefault(false),
+      certManager: doc(flag, "cert-manager is installed (the webhook's certificate comes from it)").prefault(
+        false,
+      ),
+      resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }),
+    })
+    .prefault({}),
+  "the Flink Kubernetes operator 1.15.0: install it or use an existing one, chart source, image, webhook, resources",
+);
 
 /** The `operator` area as parsed. */
 export type OperatorConfig = z.output<typeof operatorSchema>;

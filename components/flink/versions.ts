@@ -52,9 +52,14 @@ export function defaultFlinkImage(release: FlinkRelease): string {
   return `flink:${release.patch}-scala_2.12-java17`;
 }
 
+/** The release of a minor version, or undefined; a user-given key never reaches Object's prototype. */
+export function flinkRelease(version: string): FlinkRelease | undefined {
+  return Object.hasOwn(FLINK_RELEASES, version) ? FLINK_RELEASES[version] : undefined;
+}
+
 /** Why a version string is not usable, or undefined when it is. Used by config validation. */
 export function flinkVersionProblem(version: string): string | undefined {
-  if (FLINK_RELEASES[version]) {
+  if (flinkRelease(version)) {
     return undefined;
   }
   const supported = Object.keys(FLINK_RELEASES).join(", ");

@@ -3,43 +3,52 @@
  * gets. Hive needs Flink 1.x (there is no Hive connector for Flink 2.x) and a warehouse store.
  */
 import { z } from "zod";
-import { containerResources, pinnedImage } from "../config/primitives";
+import { doc, flag, pinnedImage } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
-import { FLINK_RELEASES } from "../flink/versions";
+import { containerResources } from "../config/resourceSchemas";
+import { flinkRelease } from "../flink/versions";
 
 const sqlName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
-  message: "must be a plain SQL name: lower-case letters, digits and '_', starting with a letter",
+  error: "must be a plain SQL name: lower-case letters, digits and '_', starting with a letter",
 });
 
-export const hiveSchema = z
-  .strictObject({
-    enabled: z.boolean().prefault(false),
-    /** Hive 3.1.3: the metastore version Flink's Hive connector for 1.20 is built against (see README). */
-    image: pinnedImage.prefault("apache/hive:3.1.3"),
-    resources: containerResources({ cpu: "250m", memory: "1Gi" }, { cpu: "1", memory: "2Gi" }),
-    /** Database and user of the metastore schema in MySQL. */
-    database: sqlName.prefault("metastore"),
-    user: sqlName.prefault("hive"),
-    warehouse: z
-      .strictObject({
-        /** `hdfs` (storage.type hdfs) or `s3` through s3a (storage.type s3; the Flink image must carry hadoop-aws). */
-        store: z.enum(["hdfs", "s3"]).prefault("hdfs"),
-        /** Path of the warehouse inside the store, under storage.pathPrefix. */
-        path: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9._/-]*$/, { message: "must be a relative path such as 'warehouse'" })
-          .prefault("warehouse"),
-      })
-      .prefault({}),
-    /** Catalog registered in every session cluster. */
-    catalog: z
-      .strictObject({
-        name: sqlName.prefault("hive"),
-        defaultDatabase: sqlName.prefault("default"),
-      })
-      .prefault({}),
-  })
-  .prefault({});
+export const hiveSchema = doc(
+  z
+    .strictObject({
+      enabled: doc(flag, "run the Hive metastore and give every session cluster a Hive catalog").prefault(
+        false,
+      ),
+      image: doc(
+        pinnedImage,
+        "Hive image; 3.1.3 is the metastore version Flink's Hive connector for 1.20 is built against",
+      ).prefault("apache/hive:3.1.3"),
+      resources: containerResources({ cpu: "250m", memory: "1Gi" }, { cpu: "1", memory: "2Gi" }),
+      database: doc(sqlName, "MySQL database of the metastore schema").prefault("metastore"),
+      user: doc(sqlName, "MySQL user of the metastore").prefault("hive"),
+      warehouse: z
+        .strictObject({
+          store: doc(
+            z.enum(["hdfs", "s3"]),
+            "hdfs (storage.type hdfs), or s3 through s3a (storage.type s3; the Flink image must carry hadoop-aws)",
+          ).prefault("hdfs"),
+          path: doc(
+            z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9._/-]*$/, { error: "must be a relative path such as 'warehouse'" }),
+            "path of the warehouse inside the store, under storage.pathPrefix",
+          ).prefault("warehouse"),
+        })
+        .prefault({}),
+      catalog: z
+        .strictObject({
+          name: doc(sqlName, "name of the catalog registered in every session cluster").prefault("hive"),
+          defaultDatabase: doc(sqlName, "default database of the catalog").prefault("default"),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  "Flink on Hive: a Hive 3.1.3 metastore (schema in MySQL, warehouse in the durable store) and a catalog in every cluster",
+);
 
 /** The `hive` area as parsed. */
 export type HiveConfig = z.output<typeof hiveSchema>;
@@ -60,7 +69,7 @@ export function hiveProblems(
     return problems;
   }
   for (const cluster of clusters) {
-    if (FLINK_RELEASES[cluster.version]?.major === 2) {
+    if (flinkRelease(cluster.version)?.major === 2) {
       const key =
         parsed.flink.clusters[cluster.name].version !== undefined
           ? `flink.clusters.${cluster.name}.version`

@@ -14,9 +14,6 @@ import { FLINK_HADOOP_CONF_DIR, HIVE_CLIENT_CONFIGMAP, HIVE_CONF_DIR, hiveAdditi
 import { catalogStoreEntry, clientSiteXml } from "./hiveSite";
 import { HiveMetastore } from "./metastore";
 
-/** The consumer name under which Hive asks MySQL for its database. */
-export const HIVE_DATABASE_CONSUMER = "hive";
-
 /** Where the warehouse lives in the durable store. */
 export function warehouseUri(store: DurableStore, pathPrefix: string, path: string): string {
   const root = store.kind === "s3" ? `s3a://${store.bucket}` : store.defaultFS;

@@ -3,23 +3,7 @@
  * ships.
  */
 import { z } from "zod";
-import { dnsLabel } from "../config/primitives";
-
-/** A Kubernetes label or annotation key: an optional DNS-subdomain prefix and a name of at most 63 characters. */
-const objectKey = z
-  .string()
-  .regex(
-    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
-    {
-      message: "must be a Kubernetes label key such as 'release' or 'example.com/team'",
-    },
-  );
-
-/** A Kubernetes label value: at most 63 characters, alphanumeric at both ends. */
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
-  message:
-    "must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', alphanumeric at both ends",
-});
+import { doc, flag, labelKey, labelValue, namespaceName } from "../config/primitives";
 
 /** Scrape interval: the alert rules look at 5-minute windows, which need several samples. */
 const scrapeInterval = z.string().superRefine((value, ctx) => {
@@ -38,35 +22,45 @@ const scrapeInterval = z.string().superRefine((value, ctx) => {
   }
 });
 
-export const monitoringSchema = z.strictObject({
-  /** Scrape the platform, ship alert rules and dashboards. */
-  enabled: z.boolean().prefault(true),
-  /**
-   * The Prometheus Operator CRDs (PodMonitor, PrometheusRule) are installed. False creates nothing monitoring-related:
-   * Kubernetes would reject the custom resources.
-   */
-  prometheusOperator: z.boolean().prefault(true),
-  /** Labels on every PodMonitor and PrometheusRule: the ones the cluster's Prometheus selects them by. */
-  monitorLabels: z.record(objectKey, labelValue).prefault({ release: "prometheus" }),
-  /** How often Prometheus scrapes each target. */
-  scrapeInterval: scrapeInterval.prefault("30s"),
-  dashboards: z
+export const monitoringSchema = doc(
+  z
     .strictObject({
-      /** Namespace of the dashboard ConfigMaps (it must exist); the platform namespace when unset. */
-      namespace: dnsLabel(63).optional(),
-      /** The label Grafana's dashboard sidecar looks for. */
-      label: z
-        .strictObject({ key: objectKey.prefault("grafana_dashboard"), value: labelValue.prefault("1") })
-        .prefault({}),
-      /** The annotation the sidecar reads the Grafana folder from (`sidecar.dashboards.folderAnnotation`). */
-      folderAnnotation: z
+      enabled: doc(flag, "scrape the platform, ship alert rules and dashboards").prefault(true),
+      prometheusOperator: doc(
+        flag,
+        "the Prometheus Operator CRDs (PodMonitor, PrometheusRule) are installed; false creates nothing monitoring-related, since Kubernetes would refuse the custom resources",
+      ).prefault(true),
+      monitorLabels: doc(
+        z.record(labelKey, labelValue),
+        "labels on every PodMonitor and PrometheusRule: the ones the cluster's Prometheus selects them by",
+      ).prefault({ release: "prometheus" }),
+      scrapeInterval: doc(scrapeInterval, "how often Prometheus scrapes each target").prefault("30s"),
+      dashboards: z
         .strictObject({
-          key: objectKey.prefault("grafana_folder"),
-          value: z.string().min(1).prefault("Flink"),
+          namespace: doc(
+            namespaceName,
+            "namespace of the dashboard ConfigMaps (it must exist); the platform namespace when unset",
+          ).optional(),
+          label: doc(
+            z
+              .strictObject({ key: labelKey.prefault("grafana_dashboard"), value: labelValue.prefault("1") })
+              .prefault({}),
+            "the label Grafana's dashboard sidecar looks for",
+          ),
+          folderAnnotation: doc(
+            z
+              .strictObject({
+                key: labelKey.prefault("grafana_folder"),
+                value: z.string().min(1).prefault("Flink"),
+              })
+              .prefault({}),
+            "the annotation the sidecar reads the Grafana folder from (sidecar.dashboards.folderAnnotation)",
+          ),
         })
         .prefault({}),
     })
     .prefault({}),
-});
+  "PodMonitors, alert rules and Grafana dashboards as ConfigMaps for the Grafana sidecar",
+);
 
 export type MonitoringConfig = z.output<typeof monitoringSchema>;

@@ -5,6 +5,7 @@
  */
 import type { SecretKeyRef } from "../kube/secrets";
 import type { MySqlConfig } from "./config";
+import type { MySqlDatabaseRequest } from "./databases";
 
 /** Secret holding the administrative account the database Jobs use (managed, or external with mysqlAdminPassword). */
 export const ADMIN_SECRET = "mysql-admin";
@@ -17,14 +18,6 @@ export interface MySqlConnection {
   readonly user: string;
   /** Secret in the platform namespace holding the user's password. */
   readonly passwordSecret: SecretKeyRef;
-}
-
-/** A consumer's request for a database and a user that may do anything inside it. */
-export interface MySqlDatabaseRequest {
-  /** Short DNS-safe name of the consumer, e.g. "streampark"; names its Secret and Job. */
-  readonly consumer: string;
-  readonly database: string;
-  readonly user: string;
 }
 
 /** The account the database Jobs log in with. */

@@ -9,7 +9,8 @@ import { platformLabels } from "../kube/labels";
 import { secretEnv } from "../kube/secrets";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
 import { CLIENT_CONFIG_DIR, ensureDatabaseScript } from "./clientScripts";
-import { AdminAccount, MySqlDatabaseRequest, userSecretName } from "./connection";
+import { AdminAccount, userSecretName } from "./connection";
+import { MySqlDatabaseRequest } from "./databases";
 import { MYSQL_UID } from "./server";
 
 /** The Job that creates one consumer's database and user. Pure: names and spec follow from the arguments. */

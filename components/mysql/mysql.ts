@@ -13,9 +13,9 @@ import {
   adminAccount,
   databaseRequestProblem,
   MySqlConnection,
-  MySqlDatabaseRequest,
   userSecretName,
 } from "./connection";
+import { MySqlDatabaseRequest } from "./databases";
 import { databaseJob } from "./databaseJob";
 import {
   managedHost,

@@ -4,41 +4,45 @@
  * metadata.
  */
 import { z } from "zod";
-import { containerResources, dnsLabel, pinnedImage, volumeSchema } from "../config/primitives";
+import { dnsSubdomain, doc, flag, integer, pinnedImage, secretKey, url } from "../config/primitives";
 import type { ConfigContext, ConfigProblem } from "../config/problems";
+import { containerResources, volumeSchema } from "../config/resourceSchemas";
 
-/** Where an existing Secret keeps S3 credentials. */
-const s3CredentialsSecret = z.strictObject({
-  /** Name of the Secret; it must exist in every namespace with a session cluster. */
-  name: dnsLabel(253),
-  accessKeyKey: z.string().min(1).prefault("accessKey"),
-  secretKeyKey: z.string().min(1).prefault("secretKey"),
-});
+const mode = (managed: string, external: string) =>
+  doc(z.enum(["managed", "external"]), `managed: ${managed}; external: ${external}`).prefault("managed");
+
+const s3CredentialsSecret = doc(
+  z.strictObject({
+    name: doc(dnsSubdomain, "name of the Secret; it must exist in every namespace with a session cluster"),
+    accessKeyKey: doc(secretKey, "key of the access key in the Secret").prefault("accessKey"),
+    secretKeyKey: doc(secretKey, "key of the secret key in the Secret").prefault("secretKey"),
+  }),
+  "an existing Secret with the credentials; otherwise the secret config keys s3AccessKey and s3SecretKey",
+);
 
 export const s3Schema = z
   .strictObject({
-    /** `managed` runs MinIO in the platform namespace; `external` uses any S3 endpoint. */
-    mode: z.enum(["managed", "external"]).prefault("managed"),
-    /** Bucket of checkpoints, savepoints and HA data; created when managed. */
-    bucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "must be a valid S3 bucket name" })
-      .prefault("flink"),
+    mode: mode("the platform runs MinIO in the platform namespace", "any S3 endpoint"),
+    bucket: doc(
+      z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
+      "bucket of checkpoints, savepoints and HA data; created when managed",
+    ).prefault("flink"),
     managed: z
       .strictObject({
-        /** Community MinIO only publishes pinned release tags now. */
-        image: pinnedImage.prefault("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"),
+        image: doc(pinnedImage, "MinIO image (community MinIO publishes pinned release tags only)").prefault(
+          "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+        ),
         volume: volumeSchema("20Gi"),
         resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "2Gi" }),
       })
       .prefault({}),
     external: z
       .strictObject({
-        /** S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com. */
-        endpoint: z.url({ protocol: /^https?$/ }).optional(),
-        /** Path-style access (most S3-compatible stores); false for virtual-hosted AWS buckets. */
-        pathStyleAccess: z.boolean().prefault(false),
-        /** An existing Secret with the credentials; otherwise the secret config keys s3AccessKey/s3SecretKey. */
+        endpoint: doc(url(/^https?$/), "S3 endpoint URL", ["https://s3.eu-west-1.amazonaws.com"]).optional(),
+        pathStyleAccess: doc(
+          flag,
+          "path-style access (most S3-compatible stores); false for virtual-hosted AWS buckets",
+        ).prefault(false),
         credentialsSecret: s3CredentialsSecret.optional(),
       })
       .prefault({}),
@@ -47,14 +51,12 @@ export const s3Schema = z
 
 export const hdfsSchema = z
   .strictObject({
-    /** `managed` runs a NameNode and DataNodes; `external` uses an existing HDFS. */
-    mode: z.enum(["managed", "external"]).prefault("managed"),
+    mode: mode("the platform runs a NameNode and DataNodes", "an existing HDFS"),
     managed: z
       .strictObject({
-        image: pinnedImage.prefault("apache/hadoop:3.4.1"),
-        dataNodes: z.number().int().min(1).max(16).prefault(1),
-        /** Block replication; at most the number of DataNodes. */
-        replication: z.number().int().min(1).max(5).prefault(1),
+        image: doc(pinnedImage, "Hadoop image").prefault("apache/hadoop:3.4.1"),
+        dataNodes: doc(integer(1, 16), "DataNodes").prefault(1),
+        replication: doc(integer(1, 5), "block replication; at most the number of DataNodes").prefault(1),
         nameNodeVolume: volumeSchema("10Gi"),
         dataNodeVolume: volumeSchema("50Gi"),
         resources: containerResources({ cpu: "250m", memory: "1Gi" }, { cpu: "1", memory: "2Gi" }),
@@ -62,71 +64,83 @@ export const hdfsSchema = z
       .prefault({}),
     external: z
       .strictObject({
-        /** `fs.defaultFS` of the external HDFS, e.g. hdfs://namenode.example:8020. */
-        defaultFS: z
-          .string()
-          .regex(/^hdfs:\/\/[^/\s]+$/, { message: "must look like hdfs://<namenode>[:port]" })
-          .optional(),
-        /** An existing ConfigMap with core-site.xml and hdfs-site.xml, in every cluster namespace. */
-        configMap: dnsLabel(253).optional(),
+        defaultFS: doc(
+          z.string().regex(/^hdfs:\/\/[^/\s@]+$/, { error: "must look like hdfs://<namenode>[:port]" }),
+          "fs.defaultFS of the external HDFS",
+          ["hdfs://namenode.example:8020"],
+        ).optional(),
+        configMap: doc(
+          dnsSubdomain,
+          "an existing ConfigMap with core-site.xml and hdfs-site.xml, in every cluster namespace",
+        ).optional(),
       })
       .prefault({}),
   })
   .prefault({});
 
-export const storageSchema = z
-  .strictObject({
-    /** Durable store of checkpoints, savepoints and HA data; `none` keeps no durable state (dev only). */
-    type: z.enum(["none", "s3", "hdfs"]).prefault("none"),
-    /** Path prefix inside the bucket or file system; each cluster gets `<prefix>/<namespace>/<cluster>/...`. */
-    pathPrefix: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._/-]*[a-z0-9]$/, { message: "must be a relative path such as 'flink'" })
-      .prefault("flink"),
-    s3: s3Schema,
-    hdfs: hdfsSchema,
-  })
-  .prefault({});
+export const storageSchema = doc(
+  z
+    .strictObject({
+      type: doc(
+        z.enum(["none", "s3", "hdfs"]),
+        "durable store of checkpoints, savepoints and HA data; none keeps no durable state (dev only)",
+      ).prefault("none"),
+      pathPrefix: doc(
+        z
+          .string()
+          .regex(/^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?$/, { error: "must be a relative path such as 'flink'" }),
+        "path prefix inside the bucket or file system; each cluster gets <prefix>/<namespace>/<cluster>/...",
+      ).prefault("flink"),
+      s3: s3Schema,
+      hdfs: hdfsSchema,
+    })
+    .prefault({}),
+  "durable store of checkpoints, savepoints and HA data: none, s3 (managed MinIO or external S3), hdfs (managed or external)",
+);
 
 export const zookeeperSchema = z
   .strictObject({
-    mode: z.enum(["managed", "external"]).prefault("managed"),
-    /** Root znode; each cluster uses `<rootPath>/<namespace>/<cluster>`. */
-    rootPath: z
-      .string()
-      .regex(/^(\/[a-zA-Z0-9._-]+)+$/, { message: "must be an absolute znode path such as /flink" })
-      .prefault("/flink"),
+    mode: mode("the platform runs a ZooKeeper ensemble", "an existing quorum"),
+    rootPath: doc(
+      z.string().regex(/^(\/[a-zA-Z0-9._-]+)+$/, { error: "must be an absolute znode path such as /flink" }),
+      "root znode; each cluster uses <rootPath>/<namespace>/<cluster>",
+    ).prefault("/flink"),
     managed: z
       .strictObject({
-        image: pinnedImage.prefault("zookeeper:3.9.4"),
-        /** Ensemble size: 1 (no fault tolerance) or 3. */
-        replicas: z.union([z.literal(1), z.literal(3)]).prefault(1),
+        image: doc(pinnedImage, "ZooKeeper image").prefault("zookeeper:3.9.4"),
+        replicas: doc(
+          integer(1, 3).refine((n) => n !== 2, { error: "must be 1 (no fault tolerance) or 3" }),
+          "ensemble size: 1 (no fault tolerance) or 3",
+        ).prefault(1),
         volume: volumeSchema("5Gi"),
         resources: containerResources({ cpu: "100m", memory: "512Mi" }, { cpu: "500m", memory: "1Gi" }),
       })
       .prefault({}),
     external: z
       .strictObject({
-        /** Connection string, e.g. zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181. */
-        quorum: z
-          .string()
-          .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, { message: "must be host:port[,host:port...]" })
-          .optional(),
+        quorum: doc(
+          z.string().regex(/^[^,\s:@]+:\d+(,[^,\s:@]+:\d+)*$/, { error: "must be host:port[,host:port...]" }),
+          "connection string",
+          ["zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181"],
+        ).optional(),
       })
       .prefault({}),
   })
   .prefault({});
 
-export const haSchema = z
-  .strictObject({
-    /** JobManager high availability: `off`, `kubernetes` (ConfigMap leader election) or `zookeeper`. */
-    type: z
-      // YAML 1.1 readers turn a bare `off` into false; accept it as "off".
-      .preprocess((v) => (v === false ? "off" : v), z.enum(["off", "kubernetes", "zookeeper"]))
-      .prefault("off"),
-    zookeeper: zookeeperSchema,
-  })
-  .prefault({});
+export const haSchema = doc(
+  z
+    .strictObject({
+      type: doc(
+        // YAML 1.1 readers turn a bare `off` into false; accept it as "off".
+        z.preprocess((v) => (v === false ? "off" : v), z.enum(["off", "kubernetes", "zookeeper"])),
+        "JobManager high availability: off, kubernetes (ConfigMap leader election) or zookeeper",
+      ).prefault("off"),
+      zookeeper: zookeeperSchema,
+    })
+    .prefault({}),
+  "JobManager high availability: off, kubernetes, or zookeeper (managed ensemble or external quorum)",
+);
 
 /** Secret config keys (set with `pulumi config set --secret`) that hold external S3 credentials. */
 export const S3_SECRET_CONFIG_KEYS = { accessKey: "s3AccessKey", secretKey: "s3SecretKey" } as const;

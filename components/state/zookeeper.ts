@@ -20,7 +20,7 @@ export interface ZooKeeperArgs {
   /** Exact ZooKeeper image (`ha.zookeeper.managed.image`, default zookeeper:3.9.4). */
   readonly image: string;
   /** Servers in the ensemble: 1 (no fault tolerance, the default) or 3. */
-  readonly replicas: 1 | 3;
+  readonly replicas: number;
   /** Each server's data volume (`ha.zookeeper.managed.volume`, default 5Gi in the default storage class). */
   readonly volume: VolumeSettings;
   /** Requests and limits of each server (default 100m/512Mi requested, 500m/1Gi limit). */

@@ -3,47 +3,49 @@
  * session clusters.
  */
 import { z } from "zod";
-import { containerResources, ingressSchema, pinnedImage, volumeSchema } from "../config/primitives";
+import { doc, flag, pinnedImage } from "../config/primitives";
+import { containerResources, ingressSchema, volumeSchema } from "../config/resourceSchemas";
 import type { ConfigProblem } from "../config/problems";
 import { GIB, kubernetesMemoryBytes } from "../config/quantities";
-import { FLINK_RELEASES } from "../flink/versions";
+import { flinkRelease } from "../flink/versions";
 
 /** The StreamPark release the platform is built against; its Flink shims stop at 1.20. */
 export const STREAMPARK_VERSION = "2.1.7";
 /** Newest Flink minor version StreamPark 2.1.7 can drive. */
 export const STREAMPARK_MAX_FLINK = "1.20";
 
-export const streamParkConfigSchema = z
-  .strictObject({
-    enabled: z.boolean().prefault(true),
-    image: pinnedImage.prefault(`apache/streampark:${STREAMPARK_VERSION}`),
-    /** The JVM heap is half the memory limit; the rest is metaspace, buffers and the processes StreamPark starts. */
-    resources: containerResources({ cpu: "500m", memory: "2Gi" }, { cpu: "2", memory: "2Gi" }),
-    /** Volume for uploaded jars, cloned projects and builds. */
-    workspace: volumeSchema("10Gi"),
-    /** MySQL database and user StreamPark gets. */
-    database: z
-      .strictObject({
-        name: z
-          .string()
-          .regex(/^[a-z][a-z0-9_]{0,31}$/, {
-            message: "must be a plain SQL name ([a-z][a-z0-9_]*, 32 at most)",
-          })
-          .prefault("streampark"),
-        user: z
-          .string()
-          .regex(/^[a-z][a-z0-9_]{0,31}$/, {
-            message: "must be a plain SQL name ([a-z][a-z0-9_]*, 32 at most)",
-          })
-          .prefault("streampark"),
-      })
-      .prefault({}),
-    /** StreamPark must be served at the root path of its host. */
-    ingress: ingressSchema,
-    /** Image of the bootstrap Job (registers Flink homes and clusters, replaces the admin password). Node 22.18+. */
-    bootstrapImage: pinnedImage.prefault("node:22.23.2-alpine3.24"),
-  })
-  .prefault({});
+const sqlName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
+  error: "must be a plain SQL name ([a-z][a-z0-9_]*, 32 at most)",
+});
+
+export const streamParkConfigSchema = doc(
+  z
+    .strictObject({
+      enabled: doc(flag, "run StreamPark").prefault(true),
+      image: doc(pinnedImage, "StreamPark image").prefault(`apache/streampark:${STREAMPARK_VERSION}`),
+      resources: doc(
+        containerResources({ cpu: "500m", memory: "2Gi" }, { cpu: "2", memory: "2Gi" }),
+        "requests and limits; the JVM heap is half the memory limit (at least 1Gi), the rest is metaspace, buffers and the processes StreamPark starts",
+      ),
+      workspace: doc(volumeSchema("10Gi"), "volume for uploaded jars, cloned projects and builds"),
+      database: z
+        .strictObject({
+          name: doc(sqlName, "MySQL database of StreamPark").prefault("streampark"),
+          user: doc(sqlName, "MySQL user of StreamPark").prefault("streampark"),
+        })
+        .prefault({}),
+      ingress: doc(
+        ingressSchema,
+        "an Ingress to StreamPark, which must be served at the root path of its host",
+      ),
+      bootstrapImage: doc(
+        pinnedImage,
+        "image of the bootstrap Job (registers Flink homes and clusters, replaces the admin password); Node 22.18+",
+      ).prefault("node:22.23.2-alpine3.24"),
+    })
+    .prefault({}),
+  "Apache StreamPark 2.1.7, the web platform where users develop and run Flink jobs on the session clusters",
+);
 
 export type StreamParkConfig = z.output<typeof streamParkConfigSchema>;
 
@@ -61,7 +63,7 @@ export function streamParkChecks(
   }
   const problems: ConfigProblem[] = [];
   const tooNew = clusters
-    .filter((cluster) => FLINK_RELEASES[cluster.version]?.major === 2)
+    .filter((cluster) => flinkRelease(cluster.version)?.major === 2)
     .map((cluster) =>
       parsed.flink.clusters[cluster.name].version !== undefined
         ? `flink.clusters.${cluster.name}.version is ${cluster.version}`

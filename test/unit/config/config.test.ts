@@ -82,7 +82,7 @@ describe("config", () => {
         "flink.clusters.session.taskManager.slots",
         /number/,
       );
-      assertProblem({ operator: { install: "yes" } }, "operator.install", /boolean/);
+      assertProblem({ operator: { install: "yes" } }, "operator.install", /true or false/);
     });
 
     it("rejects unknown keys at any depth", () => {
@@ -106,16 +106,20 @@ describe("config", () => {
         "flink.clusters.session.jobManager.memory",
         /memory size/,
       );
-      assertProblem(cluster({ jobManager: { cpu: 0 } }), "flink.clusters.session.jobManager.cpu", />=0.1/);
+      assertProblem(
+        cluster({ jobManager: { cpu: 0 } }),
+        "flink.clusters.session.jobManager.cpu",
+        /between 0.1 and 64/,
+      );
       assertProblem(
         cluster({ taskManager: { slots: 0 } }),
         "flink.clusters.session.taskManager.slots",
-        />=1/,
+        /at least 1/,
       );
       assertProblem(
         { operator: { resources: { limits: { memory: "1 GB" } } } },
         "operator.resources.limits.memory",
-        /Kubernetes memory quantity/,
+        /memory quantity greater than zero/,
       );
       assertProblem(
         { operator: { resources: { requests: { cpu: "half" } } } },
@@ -171,14 +175,17 @@ describe("config", () => {
           version: "2.2",
           clusters: {
             session: {
-              flinkConfiguration: { "state.backend": "rocksdb", "state.backend.incremental": "true" },
+              flinkConfiguration: {
+                "pipeline.operator-chaining": "true",
+                "pipeline.operator-chaining.enabled": "true",
+              },
             },
           },
         },
       };
       assertProblem(
         raw,
-        "flink.clusters.session.flinkConfiguration.state.backend",
+        "flink.clusters.session.flinkConfiguration.pipeline.operator-chaining",
         /overlapping key prefixes/,
       );
       const onOne = { flink: { version: "1.20", clusters: raw.flink.clusters } };

@@ -126,13 +126,13 @@ describe("session cluster", () => {
         clusters: {
           session: {
             warmSlots: 4,
-            flinkConfiguration: { "taskmanager.numberOfTaskSlots": 8, "pipeline.object-reuse": true },
+            flinkConfiguration: { "pipeline.max-parallelism": 128, "pipeline.object-reuse": true },
           },
         },
       },
     });
     const conf = spec.flinkConfiguration as Record<string, string>;
-    assert.strictEqual(conf["taskmanager.numberOfTaskSlots"], "8");
+    assert.strictEqual(conf["pipeline.max-parallelism"], "128");
     assert.strictEqual(conf["pipeline.object-reuse"], "true");
     assert.strictEqual(conf["slotmanager.number-of-slots.min"], "4");
     assert.deepStrictEqual(

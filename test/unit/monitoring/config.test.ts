@@ -37,7 +37,7 @@ describe("monitoring", () => {
         ["monitoring.monitorLabels.bad key!", /invalid name: must be a Kubernetes label key/],
         ["monitoring.monitorLabels.release", /must be a Kubernetes label value/],
         ["monitoring.scrapeInterval", /between 5s and 1m/],
-        ["monitoring.dashboards.namespace", /DNS-safe/],
+        ["monitoring.dashboards.namespace", /namespace name/],
         ["monitoring.dashboards.label.key", /Kubernetes label key/],
         ["monitoring.dashboards.folder", /unknown key/],
         ["monitoring.alerts", /unknown key/],

@@ -71,9 +71,10 @@ describe("--set values", () => {
   it("gives each value the first reading the schema accepts", () => {
     const value = (arg: string) => resolveSetting(parseSetting(arg)).value;
     assert.strictEqual(value("flink.clusters.session.taskManager.slots=4"), 4);
-    assert.strictEqual(value("flink.clusters.session.jobManager.cpu=0.5"), 0.5);
+    // As the CLI stores them: the schema takes "0.5" and 2 for a CPU, so the CLI's reading wins.
+    assert.strictEqual(value("flink.clusters.session.jobManager.cpu=0.5"), "0.5");
     assert.strictEqual(value("flink.clusters.session.jobManager.cpu=2"), 2);
-    assert.strictEqual(value("operator.resources.limits.cpu=2"), "2");
+    assert.strictEqual(value("operator.resources.limits.cpu=2"), 2);
     assert.strictEqual(value("flink.version=1.20"), "1.20");
     assert.strictEqual(value("platform.createNamespaces=false"), false);
     // Refused in every reading: the CLI's reading, so the check reports the schema's complaint about it.
@@ -83,7 +84,7 @@ describe("--set values", () => {
   it("reports only the problems the values introduce", () => {
     const resolve = (arg: string) => resolveSetting(parseSetting(arg));
     // An existing problem of the stack (an unknown key) is not blamed on the values.
-    const stack = { flink: { clusters: { session: { typo: 1 } } } };
+    const stack = { flink: { clusters: { session: { typo: 1 } } }, streampark: { enabled: false } };
     assert.deepStrictEqual(settingProblems(stack, [resolve("flink.version=2.2")]), []);
     assert.deepStrictEqual(
       settingProblems({}, [resolve("flink.version=3.0")]).map((p) => p.path),

@@ -153,7 +153,7 @@ describe("release orchestration", () => {
         "operator.resources.requests.cpu=1",
         "flink.version=1.19",
         "platform.allowDataLoss=true",
-        'flink.clusters.session.flinkConfiguration["state.backend.type"]=rocksdb',
+        'flink.clusters.session.flinkConfiguration["pipeline.object-reuse"]=true',
       ].map(parseSetting);
       const report = await runRelease(releasePlan({ stacks: ["dev"], settings }), fakeContext(driver).ctx);
       assert.strictEqual(report.status, "succeeded");
@@ -161,11 +161,11 @@ describe("release orchestration", () => {
         driver.calls.filter((c) => c.startsWith("dev config")),
         [
           "dev config flink.clusters.session.taskManager.slots=4",
-          "dev config flink.clusters.session.jobManager.cpu=0.5",
-          'dev config operator.resources.requests.cpu="1"',
+          'dev config flink.clusters.session.jobManager.cpu="0.5"',
+          "dev config operator.resources.requests.cpu=1",
           'dev config flink.version="1.19"',
           "dev config platform.allowDataLoss=true",
-          'dev config flink.clusters.session.flinkConfiguration["state.backend.type"]="rocksdb"',
+          'dev config flink.clusters.session.flinkConfiguration["pipeline.object-reuse"]=true',
         ],
       );
       assert.deepStrictEqual(report.settings[1], {
@@ -201,8 +201,10 @@ describe("release orchestration", () => {
       const report = await runRelease(
         releasePlan({
           settings: [
-            parseSetting('flink.clusters.session.flinkConfiguration["state.backend"]=rocksdb'),
-            parseSetting('flink.clusters.session.flinkConfiguration["state.backend.type"]=rocksdb'),
+            parseSetting('flink.clusters.session.flinkConfiguration["pipeline.operator-chaining"]=true'),
+            parseSetting(
+              'flink.clusters.session.flinkConfiguration["pipeline.operator-chaining.enabled"]=true',
+            ),
           ],
         }),
         fakeContext(driver).ctx,
@@ -213,7 +215,10 @@ describe("release orchestration", () => {
         ["open:ok check:ok", "open:ok check:ok", "open:ok check:failed"],
       );
       assert.strictEqual(report.stoppedAt?.stack, "prod");
-      assert.match(report.stoppedAt?.reason ?? "", /rejects 'state\.backend' next to 'state\.backend\.type'/);
+      assert.match(
+        report.stoppedAt?.reason ?? "",
+        /rejects 'pipeline\.operator-chaining' next to 'pipeline\.operator-chaining\.enabled'/,
+      );
     });
 
     it("reports a value the schema refuses in every reading", async () => {
@@ -224,7 +229,7 @@ describe("release orchestration", () => {
       assert.strictEqual(report.stoppedAt?.stack, "dev");
       assert.match(
         report.stoppedAt?.reason ?? "",
-        /flink-platform:flink\.clusters\.session\.warmSlots: Too small/,
+        /flink-platform:flink\.clusters\.session\.warmSlots: must be at least 0/,
       );
     });
 

@@ -26,7 +26,7 @@ describe("StreamPark", () => {
         problemsOf({
           streampark: {
             ingress: { enabled: true },
-            resources: { limits: { memory: "768Mi" } },
+            resources: { requests: { memory: "512Mi" }, limits: { memory: "768Mi" } },
           },
         }),
         [
