@@ -16,3 +16,5 @@ export const clusters = platform.clusters;
 export const streampark = platform.streampark;
 /** StreamPark's admin password; `pulumi stack output --show-secrets streamparkAdminPassword` reveals it. */
 export const streamparkAdminPassword = platform.streamparkAdminPassword;
+/** In render mode: the Secrets the user provides (namespace, name, keys); the rendered workloads reference them. */
+export const secretsToProvide = platform.secretsToProvide;

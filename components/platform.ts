@@ -15,6 +15,7 @@ import { FlinkOperator, FlinkOperatorArgs, OPERATOR_VERSION } from "./flink/oper
 import { FlinkSessionCluster } from "./flink/sessionCluster";
 import { FlinkOnHive } from "./hive/flinkOnHive";
 import { platformLabels } from "./kube/labels";
+import { SecretPolicy, SecretToProvide } from "./kube/secrets";
 import { PlatformMonitoring, PlatformMonitoringArgs, ScrapeTarget } from "./monitoring";
 import { HIVE_DATABASE_CONSUMER, mysqlDatabaseRequests } from "./mysql/databases";
 import { MySql } from "./mysql/mysql";
@@ -45,8 +46,17 @@ export interface StreamParkOutputs {
   readonly adminSecret: string;
 }
 
+/**
+ * Whether the platform creates its Secrets: always on a cluster; in render mode only when the stack opts in
+ * (`kubernetes.renderSecrets`), so that no secret value lands in the manifests directory unasked.
+ */
+export function secretPolicy(config: PlatformConfig): SecretPolicy {
+  const rendered = config.kubernetes.renderYamlToDirectory !== undefined;
+  return new SecretPolicy(!rendered || config.kubernetes.renderSecrets);
+}
+
 /** Operator args from validated config. */
-export function operatorArgs(config: PlatformConfig): FlinkOperatorArgs {
+export function operatorArgs(config: PlatformConfig, secrets: SecretPolicy): FlinkOperatorArgs {
   return {
     namespace: config.platform.namespace,
     watchNamespaces: config.namespaces,
@@ -55,11 +65,16 @@ export function operatorArgs(config: PlatformConfig): FlinkOperatorArgs {
     webhook: config.operator.webhook,
     resources: config.operator.resources,
     retainCrds: !config.platform.allowDataLoss,
+    secrets,
   };
 }
 
 /** Durable state args from validated config and the secret config keys. */
-export function durableStateArgs(config: PlatformConfig, secrets: PlatformSecrets): DurableStateArgs {
+export function durableStateArgs(
+  config: PlatformConfig,
+  secrets: PlatformSecrets,
+  policy: SecretPolicy,
+): DurableStateArgs {
   const namespace = config.platform.namespace;
   // The Hive metastore reads an S3 warehouse with the store's credentials, in the platform namespace.
   const hiveOnS3 = config.hive.enabled && config.hive.warehouse.store === "s3";
@@ -70,6 +85,7 @@ export function durableStateArgs(config: PlatformConfig, secrets: PlatformSecret
     ha: config.ha,
     ...(secrets.s3 ? { s3Credentials: secrets.s3 } : {}),
     allowDataLoss: config.platform.allowDataLoss,
+    secrets: policy,
   };
 }
 
@@ -108,11 +124,15 @@ export class FlinkPlatform extends pulumi.ComponentResource {
   public readonly streampark?: StreamParkOutputs;
   /** StreamPark's generated admin password (secret). */
   public readonly streamparkAdminPassword?: pulumi.Output<string>;
+  /** The Secrets a rendered stack leaves to the user (empty when the platform creates them). */
+  public readonly secretsToProvide: readonly SecretToProvide[];
 
   constructor(name: string, args: FlinkPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:index:FlinkPlatform", name, {}, opts);
     const config = args.config;
     const secrets = args.secrets ?? {};
+    const policy = secretPolicy(config);
+    this.secretsToProvide = policy.toProvide;
     this.namespace = config.platform.namespace;
     const allowDataLoss = config.platform.allowDataLoss;
 
@@ -129,7 +149,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       : [];
 
     if (config.operator.install) {
-      this.operator = new FlinkOperator(`${name}-operator`, operatorArgs(config), {
+      this.operator = new FlinkOperator(`${name}-operator`, operatorArgs(config, policy), {
         parent: this,
         dependsOn: namespaces,
       });
@@ -138,7 +158,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
     // Managed stores exist only when the config asks for them; Kubernetes HA needs nothing but the store.
     const needsState = config.storage.type !== "none" || config.ha.type === "zookeeper";
     this.state = needsState
-      ? new DurableState(`${name}-state`, durableStateArgs(config, secrets), {
+      ? new DurableState(`${name}-state`, durableStateArgs(config, secrets, policy), {
           parent: this,
           dependsOn: namespaces,
         })
@@ -161,6 +181,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
           databases,
           ...(secrets.mysqlAdminPassword ? { adminPassword: secrets.mysqlAdminPassword } : {}),
           allowDataLoss,
+          secrets: policy,
         },
         { parent: this, dependsOn: namespaces },
       );
@@ -176,7 +197,6 @@ export class FlinkPlatform extends pulumi.ComponentResource {
           store: state.store,
           pathPrefix: config.storage.pathPrefix,
           database: this.mysql.connections[HIVE_DATABASE_CONSUMER],
-          databasePassword: this.mysql.passwords[HIVE_DATABASE_CONSUMER],
           artifacts: config.platform.artifacts,
         },
         { parent: this, dependsOn: [...namespaces, this.mysql, ...(this.state?.ready ?? [])] },
@@ -222,6 +242,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
           mysqlClientImage: config.mysql.image,
           artifacts: config.platform.artifacts,
           allowDataLoss,
+          secrets: policy,
         },
         { parent: this, dependsOn: [...namespaces, this.mysql] },
       );
@@ -250,6 +271,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       operatorVersion: this.operatorVersion,
       clusters,
       streampark: this.streampark,
+      secretsToProvide: this.secretsToProvide,
     });
   }
 }

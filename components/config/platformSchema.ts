@@ -58,6 +58,11 @@ export const kubernetesSchema = doc(
         "write manifests to this directory instead of applying them (GitOps); no cluster is contacted",
         ["rendered/dev"],
       ).optional(),
+      renderSecrets: doc(
+        flag,
+        "in render mode, write the platform's Secrets, generated passwords included, in plain text into the " +
+          "manifests; off, they are left out and the stack output secretsToProvide lists them for you to provide",
+      ).prefault(false),
     })
     .prefault({}),
   "the Kubernetes cluster (kubeconfig, context), or render mode; the ambient configuration when empty",

@@ -5,8 +5,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { platformLabels } from "../kube/labels";
+import { created, SecretPolicy } from "../kube/secrets";
 import type { ContainerResources } from "../kube/resources";
 import { crdTransform, operatorChartValues } from "./operatorChart";
 import {
@@ -45,6 +45,8 @@ export interface FlinkOperatorArgs {
    * `platform.allowDataLoss`.
    */
   readonly retainCrds: boolean;
+  /** Whether the webhook's keystore password Secret is created, or left to the user of a rendered stack. */
+  readonly secrets: SecretPolicy;
 }
 
 /** Chart options for a source: a local path, or the chart name in a repository with the version pinned. */
@@ -60,9 +62,11 @@ export class FlinkOperator extends pulumi.ComponentResource {
   /** The chart; depend on it to wait for the CRDs and the operator Deployment. */
   public readonly chart: k8s.helm.v4.Chart;
   public readonly version = OPERATOR_VERSION;
+  private readonly secretPolicy: SecretPolicy;
 
   constructor(name: string, args: FlinkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:operator:FlinkOperator", name, {}, opts);
+    this.secretPolicy = args.secrets;
     const webhookObjects = args.webhook ? this.webhookCertificate(name, args.namespace) : [];
     this.chart = new k8s.helm.v4.Chart(
       name,
@@ -80,17 +84,14 @@ export class FlinkOperator extends pulumi.ComponentResource {
   /** The webhook's keystore password Secret, its self-signed Issuer and serving Certificate. */
   private webhookCertificate(name: string, namespace: string): pulumi.Resource[] {
     const labels = platformLabels("flink-operator-webhook");
-    const password = new random.RandomPassword(
-      `${name}-webhook-keystore-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
-    const keystore = new k8s.core.v1.Secret(
+    const secrets = this.secretPolicy;
+    const keystore = secrets.secret(
       `${name}-webhook-keystore`,
+      { name: KEYSTORE_SECRET, namespace, labels },
       {
-        metadata: { name: KEYSTORE_SECRET, namespace, labels },
-        type: "Opaque",
-        stringData: { [KEYSTORE_PASSWORD_KEY]: password.result },
+        [KEYSTORE_PASSWORD_KEY]: secrets.generatedPassword(`${name}-webhook-keystore-password`, 32, {
+          parent: this,
+        }),
       },
       { parent: this },
     );
@@ -112,8 +113,8 @@ export class FlinkOperator extends pulumi.ComponentResource {
         metadata: { name: WEBHOOK_CERTIFICATE, namespace, labels },
         spec: webhookCertificateSpec(namespace),
       },
-      { parent: this, dependsOn: [keystore, issuer] },
+      { parent: this, dependsOn: [...created(keystore), issuer] },
     );
-    return [keystore, issuer, certificate];
+    return [...created(keystore), issuer, certificate];
   }
 }

@@ -31,10 +31,8 @@ export interface FlinkOnHiveArgs {
   readonly store: DurableStore;
   /** Path prefix inside the store (`storage.pathPrefix`, default "flink"); the warehouse is below it. */
   readonly pathPrefix: string;
-  /** The metastore's MySQL database and user. */
+  /** The metastore's MySQL database and user, with the Secret of its password. */
   readonly database: MySqlConnection;
-  /** That user's password (secret); it only lands in the metastore's hive-site.xml Secret. */
-  readonly databasePassword: pulumi.Input<string>;
   /** Where the JDBC driver and the connector jars come from (`platform.artifacts`). */
   readonly artifacts: ArtifactSettings;
 }
@@ -56,7 +54,7 @@ export class FlinkOnHive extends pulumi.ComponentResource {
         image: hive.image,
         resources: hive.resources,
         db: database,
-        password: args.databasePassword,
+        passwordSecret: database.passwordSecret,
         warehouseUri: warehouseUri(store, args.pathPrefix, hive.warehouse.path),
         s3:
           store.kind === "s3"

@@ -1,6 +1,7 @@
 /**
- * hive-site.xml for the metastore (with its database password: it only ever lands in a Secret) and for Flink's
- * Hive catalog (the metastore address, nothing secret), plus the catalog-store entry that registers the catalog.
+ * hive-site.xml for the metastore (a template: its pod fills in the database password from the Secret at start) and
+ * for Flink's Hive catalog (the metastore address, nothing secret), plus the catalog-store entry that registers the
+ * catalog.
  */
 import { hadoopConfigurationXml } from "../state/hadoopXml";
 
@@ -21,10 +22,15 @@ export interface S3Warehouse {
   readonly pathStyleAccess: boolean;
 }
 
-/** The metastore's own hive-site.xml. Everything is escaped, the password included. */
+/** The placeholder of the database password in the metastore's hive-site.xml template. */
+export const PASSWORD_PLACEHOLDER = "@METASTORE_DB_PASSWORD@";
+
+/**
+ * The metastore's own hive-site.xml, as a template with PASSWORD_PLACEHOLDER where the password goes (the pod puts
+ * it in, escaped, from the Secret). Everything else is escaped here.
+ */
 export function metastoreSiteXml(args: {
   readonly db: MetastoreDatabase;
-  readonly password: string;
   readonly warehouseUri: string;
   readonly s3?: S3Warehouse;
 }): string {
@@ -32,7 +38,7 @@ export function metastoreSiteXml(args: {
     "javax.jdo.option.ConnectionURL": metastoreJdbcUrl(args.db),
     "javax.jdo.option.ConnectionDriverName": "com.mysql.cj.jdbc.Driver",
     "javax.jdo.option.ConnectionUserName": args.db.user,
-    "javax.jdo.option.ConnectionPassword": args.password,
+    "javax.jdo.option.ConnectionPassword": PASSWORD_PLACEHOLDER,
     "hive.metastore.warehouse.dir": args.warehouseUri,
     // The schema is created by `schematool` before the metastore starts; never let DataNucleus alter it.
     "datanucleus.schema.autoCreateAll": "false",
@@ -72,4 +78,21 @@ export function catalogStoreEntry(args: {
     .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
     .join("\n")
     .concat("\n");
+}
+
+/**
+ * The script that renders the metastore's hive-site.xml from the template file to `target`, with the password from
+ * DB_PASSWORD (the Secret's value) XML-escaped, then escaped again for sed's replacement. The file is owner-read-only
+ * and lands on an in-memory volume.
+ */
+export function renderSiteScript(template: string, target: string): string {
+  return [
+    "set -eu",
+    "umask 077",
+    String.raw`xml=$(printf '%s' "$DB_PASSWORD" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' -e "s/'/\&apos;/g")`,
+    String.raw`replacement=$(printf '%s' "$xml" | sed -e 's/[\\&|]/\\&/g')`,
+    `sed "s|${PASSWORD_PLACEHOLDER}|$replacement|" '${template}' > '${target}'`,
+    `chmod 0400 '${target}'`,
+    "",
+  ].join("\n");
 }

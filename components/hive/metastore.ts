@@ -1,9 +1,11 @@
 /**
  * The Hive metastore (apache/hive 3.1.3) with its schema in MySQL. An init container creates the schema only when
  * `schematool -info` finds none, so it is safe on every start (the image's own start-up runs `-initSchema`, which
- * fails once the schema exists, so it is skipped with IS_RESUME). hive-site.xml, which carries the database
- * password, is generated here with every value escaped and mounted from a Secret.
+ * fails once the schema exists, so it is skipped with IS_RESUME). hive-site.xml is generated here with every value
+ * escaped, as a ConfigMap template without the database password; a first init container puts the password in from
+ * the database user's Secret, onto an in-memory volume, so the password lives in that Secret only.
  */
+import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { jarFetcherInitContainer, jarFileName, MavenJar } from "../kube/artifacts";
@@ -12,7 +14,7 @@ import type { ArtifactSettings } from "../kube/podAdditions";
 import type { ContainerResources } from "../kube/resources";
 import { SecretKeyRef, secretEnv } from "../kube/secrets";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
-import { MetastoreDatabase, metastoreSiteXml, S3Warehouse } from "./hiveSite";
+import { MetastoreDatabase, metastoreSiteXml, renderSiteScript, S3Warehouse } from "./hiveSite";
 
 export const METASTORE_PORT = 9083;
 /** uid of the `hive` user in the apache/hive image. */
@@ -32,8 +34,8 @@ export interface HiveMetastoreArgs {
   readonly resources: ContainerResources;
   /** Where the metastore schema lives in MySQL. */
   readonly db: MetastoreDatabase;
-  /** The metastore user's database password (secret). */
-  readonly password: pulumi.Input<string>;
+  /** The Secret key with the metastore user's database password (in the metastore's namespace). */
+  readonly passwordSecret: SecretKeyRef;
   /** Fully qualified warehouse location, e.g. hdfs://hdfs-namenode.flink.svc:8020/flink/warehouse. */
   readonly warehouseUri: string;
   /** For an s3a warehouse: the endpoint and the credentials Secret in the metastore's namespace. Default none. */
@@ -58,17 +60,12 @@ export class HiveMetastore extends pulumi.ComponentResource {
     const selector = selectorLabels("hive-metastore", name);
     this.uri = metastoreUri(name, args.namespace);
 
-    const siteSecret = new k8s.core.v1.Secret(
+    const template = metastoreSiteXml({ db: args.db, warehouseUri: args.warehouseUri, s3: args.s3 });
+    const siteTemplate = new k8s.core.v1.ConfigMap(
       `${name}-site`,
       {
         metadata: { name: `${name}-site`, namespace: args.namespace, labels },
-        stringData: {
-          "hive-site.xml": pulumi
-            .output(args.password)
-            .apply((password) =>
-              metastoreSiteXml({ db: args.db, password, warehouseUri: args.warehouseUri, s3: args.s3 }),
-            ),
-        },
+        data: { "hive-site.xml": template },
       },
       { parent: this },
     );
@@ -113,14 +110,33 @@ export class HiveMetastore extends pulumi.ComponentResource {
           template: {
             metadata: {
               labels,
-              // A new hive-site.xml (new password, warehouse) rolls the pod.
+              // A new hive-site.xml (warehouse, database) rolls the pod.
               annotations: {
-                "flink-platform/site-version": siteSecret.metadata.resourceVersion.apply((v) => v ?? ""),
+                "flink-platform/site-sha256": crypto.createHash("sha256").update(template).digest("hex"),
               },
             },
             spec: {
               securityContext: nonRootPodSecurityContext(HIVE_UID),
               initContainers: [
+                {
+                  name: "render-site",
+                  image: args.artifacts.fetcherImage,
+                  imagePullPolicy: "IfNotPresent",
+                  command: ["sh", "-c", renderSiteScript("/template/hive-site.xml", "/site/hive-site.xml")],
+                  env: [secretEnv("DB_PASSWORD", args.passwordSecret)],
+                  volumeMounts: [
+                    { name: "site-template", mountPath: "/template", readOnly: true },
+                    { name: "site", mountPath: "/site" },
+                  ],
+                  resources: {
+                    requests: { cpu: "10m", memory: "16Mi" },
+                    limits: { cpu: "100m", memory: "64Mi" },
+                  },
+                  securityContext: restrictedContainerSecurityContext({
+                    readOnlyRootFilesystem: true,
+                    runAsNonRoot: true,
+                  }),
+                },
                 jarFetcherInitContainer(
                   "fetch-jdbc-driver",
                   args.artifacts.fetcherImage,
@@ -166,7 +182,8 @@ export class HiveMetastore extends pulumi.ComponentResource {
                 },
               ],
               volumes: [
-                { name: "site", secret: { secretName: `${name}-site` } },
+                { name: "site-template", configMap: { name: `${name}-site` } },
+                { name: "site", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
                 { name: "jdbc", emptyDir: {} },
                 { name: "tmp", emptyDir: {} },
               ],
@@ -174,7 +191,7 @@ export class HiveMetastore extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, dependsOn: [siteSecret, service] },
+      { parent: this, dependsOn: [siteTemplate, service] },
     );
     this.registerOutputs({ uri: this.uri });
   }

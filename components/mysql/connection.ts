@@ -49,7 +49,8 @@ export function userSecretName(consumer: string): string {
   return `mysql-${consumer}`;
 }
 
-/** The administrative account for a config: our own Secret, or the one an external setup names. */
+/** The administrative account for a config: the platform's Secret (managed, or external with mysqlAdminPassword), or
+ * the one an external setup names. */
 export function adminAccount(config: MySqlConfig): AdminAccount {
   const existing = config.mode === "external" ? config.external.adminSecret : undefined;
   if (existing) {

@@ -1,6 +1,9 @@
 /**
- * The managed MySQL server: a single-instance StatefulSet of the official image, whose root password always follows
- * its Secret, with probes that only pass once the real server listens.
+ * The managed MySQL server: a single-instance StatefulSet of the official image. root exists only as
+ * `root@localhost`, reachable on the server's socket inside its pod; the database Jobs log in with an administrative
+ * account of their own, which may create users and own the consumers' databases and nothing else. Both passwords
+ * follow the Secret at every start (the SQL that sets them is written in the pod, into memory, from the Secret's
+ * values), and the probes only pass once the real server listens.
  */
 import { platformLabels } from "../kube/labels";
 import { secretEnv } from "../kube/secrets";
@@ -14,9 +17,21 @@ export const MYSQL_PORT = 3306;
 export const MYSQL_UID = 999;
 /** Name of the managed server's Service and StatefulSet. */
 export const MYSQL_NAME = "mysql";
+/** The administrative account of the database Jobs on the managed server. */
+export const ADMIN_ACCOUNT = "platform_admin";
+/** Keys of the managed server's Secret (ADMIN_SECRET): the Jobs' account, and root's password. */
+export const SERVER_SECRET_KEYS = {
+  username: "username",
+  password: "password",
+  rootPassword: "root-password",
+} as const;
 /** Where the data volume is mounted; the data directory is a subdirectory (a fresh volume may hold `lost+found`). */
 const DATA_MOUNT = "/var/lib/mysql";
 const DATA_DIR = `${DATA_MOUNT}/data`;
+/** In-memory directory of the setup SQL (it holds passwords). */
+const SETUP_DIR = "/run/mysql-setup";
+/** Where the image's entrypoint looks for SQL to run once, after it initialises an empty data directory. */
+const INITDB_DIR = "/docker-entrypoint-initdb.d";
 
 /** Host name of the managed server: the headless Service, which resolves to the pod once it is ready. */
 export function managedHost(namespace: string): string {
@@ -24,27 +39,48 @@ export function managedHost(namespace: string): string {
 }
 
 /**
- * SQL that sets root's password to the Secret's value. The image sets it only when it initialises an empty data
- * directory; a data volume that outlived the stack's state (StreamPark turned off and on again, destroy without data
- * loss and a new stack) would otherwise keep a password the platform no longer knows.
+ * Shell lines that write the setup SQL from the environment (MYSQL_ROOT_PASSWORD, ADMIN_USER, ADMIN_PASSWORD) to
+ * `file`: root's password, no root from the network, and the Jobs' account with `CREATE USER` and all privileges,
+ * with grant option, on the consumers' databases. One statement per line, as `--init-file` wants. A volume that
+ * outlived the stack's state keeps working: every statement re-asserts what the Secret says.
  */
-export function rootPasswordSql(password: string): string {
+export function setupSqlLines(file: string, databases: readonly string[]): string[] {
+  const grants = databases.map(
+    (db) => String.raw`GRANT ALL PRIVILEGES ON \`${db}\`.* TO '$admin_user'@'%' WITH GRANT OPTION;`,
+  );
   return [
-    `ALTER USER IF EXISTS 'root'@'localhost' IDENTIFIED BY '${password}';`,
-    `ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY '${password}';`,
-    "",
-  ].join("\n");
+    String.raw`sql_quote() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g"; }`,
+    `root_password="$(sql_quote "$MYSQL_ROOT_PASSWORD")"`,
+    `admin_user="$(sql_quote "$ADMIN_USER")"`,
+    `admin_password="$(sql_quote "$ADMIN_PASSWORD")"`,
+    `umask 077`,
+    `cat > ${file} <<SQL`,
+    "ALTER USER 'root'@'localhost' IDENTIFIED BY '$root_password';",
+    "DROP USER IF EXISTS 'root'@'%';",
+    "CREATE USER IF NOT EXISTS '$admin_user'@'%' IDENTIFIED BY '$admin_password';",
+    "ALTER USER '$admin_user'@'%' IDENTIFIED BY '$admin_password';",
+    "GRANT CREATE USER ON *.* TO '$admin_user'@'%';",
+    ...grants,
+    "SQL",
+  ];
 }
 
 /**
- * The server's command: the image's entrypoint with a data directory below the mount point (a fresh volume may hold
- * `lost+found`, which the initialisation refuses), and, once the data directory exists, an init file that re-asserts
- * root's password from the Secret at every start. On first boot the entrypoint sets it itself (and would fail if the
- * init file had already changed it).
+ * The server's command: write the setup SQL, then the image's entrypoint with a data directory below the mount
+ * point (a fresh volume may hold `lost+found`, which the initialisation refuses). On first boot the entrypoint runs
+ * the SQL once it has initialised the data directory (with root only on localhost, MYSQL_ROOT_HOST); on every later
+ * start the server runs it as its init file.
  */
-export function mysqlStartScript(dataDir = DATA_DIR, initFile = "/etc/mysql-admin/init.sql"): string {
+export function mysqlStartScript(
+  databases: readonly string[],
+  dirs: { dataDir?: string; setupDir?: string; initdbDir?: string } = {},
+): string {
+  const { dataDir = DATA_DIR, setupDir = SETUP_DIR, initdbDir = INITDB_DIR } = dirs;
+  const file = `${setupDir}/setup.sql`;
   return [
-    `if [ -d '${dataDir}/mysql' ]; then set -- --init-file='${initFile}'; else set --; fi`,
+    "set -eu",
+    ...setupSqlLines(file, databases),
+    `if [ -d '${dataDir}/mysql' ]; then set -- --init-file='${file}'; else cp '${file}' '${initdbDir}/setup.sql'; set --; fi`,
     `exec docker-entrypoint.sh mysqld --datadir='${dataDir}' "$@"`,
   ].join("\n");
 }
@@ -80,27 +116,18 @@ export function mysqlProbes() {
     // First boot (initialise, time zones, restart) takes well under a minute; allow 10 minutes before giving up.
     startupProbe: { ...ping, failureThreshold: 60 },
     livenessProbe: { ...ping, failureThreshold: 6 },
-    readinessProbe: {
-      exec: {
-        command: [
-          "mysql",
-          "--defaults-extra-file=/etc/mysql-admin/client.cnf",
-          "--protocol=TCP",
-          "--host=127.0.0.1",
-          `--port=${MYSQL_PORT}`,
-          "--connect-timeout=3",
-          "--execute=SELECT 1",
-        ],
-      },
-      timeoutSeconds: 5,
-      periodSeconds: 10,
-      failureThreshold: 3,
-    },
+    // Ready once the real server answers on TCP; the accounts themselves are the Jobs' concern (they wait for theirs).
+    readinessProbe: { ...ping, failureThreshold: 3 },
   };
 }
 
 /** The managed server's StatefulSet spec. Pure; the selector, serviceName and claim template never vary with settings. */
-export function mysqlStatefulSetSpec(config: MySqlConfig, allowDataLoss: boolean) {
+export function mysqlStatefulSetSpec(
+  config: MySqlConfig,
+  databases: readonly string[],
+  allowDataLoss: boolean,
+) {
+  const key = (k: string) => ({ name: ADMIN_SECRET, key: k });
   return {
     serviceName: MYSQL_NAME,
     replicas: 1,
@@ -118,31 +145,28 @@ export function mysqlStatefulSetSpec(config: MySqlConfig, allowDataLoss: boolean
           {
             name: "mysql",
             image: config.image,
-            command: ["bash", "-c", mysqlStartScript()],
+            command: ["bash", "-c", mysqlStartScript(databases)],
             ports: [{ name: "mysql", containerPort: MYSQL_PORT, protocol: "TCP" }],
-            env: [secretEnv("MYSQL_ROOT_PASSWORD", { name: ADMIN_SECRET, key: "password" })],
+            env: [
+              secretEnv("MYSQL_ROOT_PASSWORD", key(SERVER_SECRET_KEYS.rootPassword)),
+              // The image creates root for this host only: the socket inside the pod.
+              { name: "MYSQL_ROOT_HOST", value: "localhost" },
+              secretEnv("ADMIN_USER", key(SERVER_SECRET_KEYS.username)),
+              secretEnv("ADMIN_PASSWORD", key(SERVER_SECRET_KEYS.password)),
+            ],
             resources: config.resources,
             securityContext: restrictedContainerSecurityContext(),
             ...mysqlProbes(),
             volumeMounts: [
               { name: "data", mountPath: DATA_MOUNT },
-              { name: "admin-client", mountPath: "/etc/mysql-admin", readOnly: true },
+              { name: "setup", mountPath: SETUP_DIR },
+              { name: "initdb", mountPath: INITDB_DIR },
             ],
           },
         ],
         volumes: [
-          {
-            name: "admin-client",
-            // Group-readable: the files belong to the pod's fsGroup, which is mysql's group.
-            secret: {
-              secretName: ADMIN_SECRET,
-              items: [
-                { key: "client.cnf", path: "client.cnf" },
-                { key: "init.sql", path: "init.sql" },
-              ],
-              defaultMode: 0o440,
-            },
-          },
+          { name: "setup", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+          { name: "initdb", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
         ],
       },
     },

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "../kube/labels";
+import { created, SecretPolicy } from "../kube/secrets";
 import { HaConfig, StorageConfig } from "./config";
 import { DurableStore, HaSettings } from "./connections";
 import { hadoopConfigurationXml } from "./hadoopXml";
@@ -17,10 +18,10 @@ import { ZooKeeper } from "./zookeeper";
 export const S3_CREDENTIALS_SECRET = "flink-s3-credentials";
 export const HADOOP_CONF_CONFIGMAP = "flink-hadoop-conf";
 
-/** S3 credentials handed over as secrets. */
+/** S3 credentials handed over as secrets (undefined when the Secret is left to the user of a rendered stack). */
 export interface S3Credentials {
-  readonly accessKey: pulumi.Input<string>;
-  readonly secretKey: pulumi.Input<string>;
+  readonly accessKey: pulumi.Input<string> | undefined;
+  readonly secretKey: pulumi.Input<string> | undefined;
 }
 
 export interface DurableStateArgs {
@@ -42,6 +43,8 @@ export interface DurableStateArgs {
   readonly s3Credentials?: S3Credentials;
   /** Let destroy and turning a store off delete its volumes (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
+  /** Whether the credentials Secrets are created, or left to the user of a rendered stack. */
+  readonly secrets: SecretPolicy;
 }
 
 export class DurableState extends pulumi.ComponentResource {
@@ -67,7 +70,7 @@ export class DurableState extends pulumi.ComponentResource {
       if (s3.mode === "managed") {
         this.minio = new Minio(
           "minio",
-          { namespace, bucket: s3.bucket, allowDataLoss, ...s3.managed },
+          { namespace, bucket: s3.bucket, allowDataLoss, secrets: args.secrets, ...s3.managed },
           { parent: this },
         );
         this.ready.push(this.minio.bucketJob);
@@ -78,10 +81,7 @@ export class DurableState extends pulumi.ComponentResource {
         endpoint = s3.external.endpoint ?? "";
         pathStyleAccess = s3.external.pathStyleAccess;
         if (!s3.external.credentialsSecret) {
-          if (!args.s3Credentials) {
-            throw new Error("an external S3 store without credentialsSecret needs s3Credentials");
-          }
-          credentials = args.s3Credentials;
+          credentials = args.s3Credentials ?? { accessKey: undefined, secretKey: undefined };
         }
       }
       const existing = s3.mode === "external" ? s3.external.credentialsSecret : undefined;
@@ -89,17 +89,17 @@ export class DurableState extends pulumi.ComponentResource {
       if (credentials) {
         for (const ns of consumerNamespaces) {
           this.ready.push(
-            new k8s.core.v1.Secret(
-              `${name}-s3-credentials-${ns}`,
-              {
-                metadata: {
+            ...created(
+              args.secrets.secret(
+                `${name}-s3-credentials-${ns}`,
+                {
                   name: S3_CREDENTIALS_SECRET,
                   namespace: ns,
                   labels: platformLabels("flink-s3-credentials"),
                 },
-                stringData: { accessKey: credentials.accessKey, secretKey: credentials.secretKey },
-              },
-              { parent: this },
+                { accessKey: credentials.accessKey, secretKey: credentials.secretKey },
+                { parent: this },
+              ),
             ),
           );
         }

@@ -4,10 +4,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { platformLabels, selectorLabels } from "../kube/labels";
 import type { ContainerResources } from "../kube/resources";
-import { secretEnv } from "../kube/secrets";
+import { created, SecretPolicy, secretEnv } from "../kube/secrets";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
 import { waitUntilLines, WaitBound } from "../kube/shell";
 import { claimRetentionPolicy, dataVolumeClaimTemplate, VolumeSettings } from "../kube/volumes";
@@ -31,6 +30,8 @@ export interface MinioArgs {
   readonly resources: ContainerResources;
   /** Let deleting the StatefulSet delete its data volume too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
+  /** Whether the root credentials Secret is created, or left to the user of a rendered stack. */
+  readonly secrets: SecretPolicy;
 }
 
 const httpProbe = (path: string, initialDelaySeconds: number) => ({
@@ -64,8 +65,9 @@ export class Minio extends pulumi.ComponentResource {
   public readonly endpoint: string;
   /** Secret with the root credentials (keys MINIO_SECRET_KEYS), in the MinIO namespace. */
   public readonly secretName: string;
-  public readonly rootUser: pulumi.Output<string>;
-  public readonly rootPassword: pulumi.Output<string>;
+  /** The generated root credentials (secret); undefined when the Secret is left to the user. */
+  public readonly rootUser?: pulumi.Output<string>;
+  public readonly rootPassword?: pulumi.Output<string>;
   /** Completes once the bucket exists; depend on it before Flink writes there. */
   public readonly bucketJob: k8s.batch.v1.Job;
   /** What Prometheus scrapes: cluster metrics on the S3 port (public, MINIO_PROMETHEUS_AUTH_TYPE). */
@@ -78,24 +80,12 @@ export class Minio extends pulumi.ComponentResource {
     this.endpoint = `http://${name}.${args.namespace}.svc:${MINIO_API_PORT}`;
     this.secretName = `${name}-root`;
 
-    const user = new random.RandomPassword(
-      `${name}-root-user`,
-      { length: 16, special: false },
-      { parent: this },
-    );
-    const password = new random.RandomPassword(
-      `${name}-root-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
-    this.rootUser = pulumi.secret(user.result);
-    this.rootPassword = pulumi.secret(password.result);
-    const secret = new k8s.core.v1.Secret(
+    this.rootUser = args.secrets.generatedPassword(`${name}-root-user`, 16, { parent: this });
+    this.rootPassword = args.secrets.generatedPassword(`${name}-root-password`, 32, { parent: this });
+    const secret = args.secrets.secret(
       `${name}-root`,
-      {
-        metadata: { name: this.secretName, namespace: args.namespace, labels },
-        stringData: { [MINIO_SECRET_KEYS.user]: user.result, [MINIO_SECRET_KEYS.password]: password.result },
-      },
+      { name: this.secretName, namespace: args.namespace, labels },
+      { [MINIO_SECRET_KEYS.user]: this.rootUser, [MINIO_SECRET_KEYS.password]: this.rootPassword },
       { parent: this },
     );
     const credentialsEnv = [
@@ -163,7 +153,7 @@ export class Minio extends pulumi.ComponentResource {
           volumeClaimTemplates: [dataVolumeClaimTemplate(labels, args.volume)],
         },
       },
-      { parent: this, dependsOn: [secret] },
+      { parent: this, dependsOn: created(secret) },
     );
 
     // The image ships the mc client; the Job is idempotent (mb --ignore-existing) and named after its bucket, so

@@ -9,7 +9,7 @@
  *  - its database schema (schema.ts).
  *
  * The database password reaches StreamPark as SPRING_DATASOURCE_PASSWORD from the MySQL user's Secret: config.yaml
- * (mounted from a Secret) carries the datasource without it, and StreamPark's Spring Boot fills the missing
+ * (mounted from a ConfigMap) carries the datasource without it, and StreamPark's Spring Boot fills the missing
  * `spring.datasource.password` from that variable, so the password lives in one Secret only.
  */
 import * as crypto from "crypto";
@@ -258,7 +258,7 @@ export function streamParkPodTemplate(args: StreamParkPodArgs) {
         },
       ],
       volumes: [
-        { name: "config", secret: { secretName: `${STREAMPARK_NAME}-config`, defaultMode: 0o440 } },
+        { name: "config", configMap: { name: `${STREAMPARK_NAME}-config` } },
         { name: "driver", emptyDir: { sizeLimit: "64Mi" } },
         { name: "flink-homes", emptyDir: {} },
         { name: "schema", emptyDir: { sizeLimit: "64Mi" } },

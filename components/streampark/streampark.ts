@@ -4,10 +4,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { FlinkCluster } from "../flink/clusterSchema";
 import { ingressObject, ingressUrl } from "../kube/ingress";
 import { platformLabels } from "../kube/labels";
+import { created, SecretPolicy } from "../kube/secrets";
 import type { ArtifactSettings } from "../kube/podAdditions";
 import { dataResourceOptions, volumeClaimSpec } from "../kube/volumes";
 import type { MySqlConnection } from "../mysql/connection";
@@ -31,6 +31,8 @@ export interface StreamParkArgs {
   readonly artifacts: ArtifactSettings;
   /** Let deleting StreamPark delete its workspace volume too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
+  /** Whether the admin password Secret is created, or left to the user of a rendered stack. */
+  readonly secrets: SecretPolicy;
 }
 
 /** StreamPark, its storage and exposure, and the bootstrap that secures and wires it. */
@@ -39,34 +41,27 @@ export class StreamPark extends pulumi.ComponentResource {
   public readonly url: string;
   public readonly ingressUrl: string | undefined;
   public readonly adminUser = ADMIN_USER;
-  /** The generated admin password (secret). */
-  public readonly adminPassword: pulumi.Output<string>;
+  /** The generated admin password (secret); undefined when the Secret is left to the user of a rendered stack. */
+  public readonly adminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: StreamParkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:streampark:StreamPark", name, {}, opts);
     const { config, namespace } = args;
     const labels = platformLabels("streampark");
 
-    const password = new random.RandomPassword(
-      `${name}-admin-password`,
-      { length: 24, special: false },
-      { parent: this },
-    );
-    const adminSecret = new k8s.core.v1.Secret(
+    this.adminPassword = args.secrets.generatedPassword(`${name}-admin-password`, 24, { parent: this });
+    const adminSecret = args.secrets.secret(
       `${name}-admin`,
-      {
-        metadata: { name: ADMIN_SECRET, namespace, labels },
-        type: "Opaque",
-        stringData: { username: ADMIN_USER, password: password.result },
-      },
+      { name: ADMIN_SECRET, namespace, labels },
+      { username: ADMIN_USER, password: this.adminPassword },
       { parent: this },
     );
-    const configSecret = new k8s.core.v1.Secret(
+    // config.yaml holds no password (SPRING_DATASOURCE_PASSWORD brings it), so a ConfigMap will do.
+    const configYaml = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       {
         metadata: { name: `${STREAMPARK_NAME}-config`, namespace, labels },
-        type: "Opaque",
-        stringData: { "config.yaml": streamParkConfigYaml(args.database) },
+        data: { "config.yaml": streamParkConfigYaml(args.database) },
       },
       { parent: this },
     );
@@ -100,7 +95,7 @@ export class StreamPark extends pulumi.ComponentResource {
       // First start pulls StreamPark and Flink images and copies the Flink homes before StreamPark starts.
       {
         parent: this,
-        dependsOn: [configSecret, workspace],
+        dependsOn: [configYaml, workspace],
         customTimeouts: { create: "20m", update: "20m" },
       },
     );
@@ -141,13 +136,12 @@ export class StreamPark extends pulumi.ComponentResource {
     const bootstrapConfig = new k8s.core.v1.ConfigMap(`${name}-bootstrap`, configMap, { parent: this });
     new k8s.batch.v1.Job(`${name}-bootstrap`, job, {
       parent: this,
-      dependsOn: [deployment, service, adminSecret, bootstrapConfig],
+      dependsOn: [deployment, service, ...created(adminSecret), bootstrapConfig],
       customTimeouts: { create: "20m", update: "20m" },
     });
 
     this.url = streamParkUrl(namespace);
     this.ingressUrl = ingressUrl(config.ingress);
-    this.adminPassword = pulumi.secret(password.result);
     this.registerOutputs({ url: this.url, ingressUrl: this.ingressUrl });
   }
 }

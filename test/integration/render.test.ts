@@ -62,15 +62,23 @@ describe("render mode under the real Pulumi engine", function () {
     }
   });
 
-  it("deploys the dev stack in render mode, with passwords the random provider really generated", async () => {
+  it("deploys the dev stack in render mode without writing a secret value, listing the Secrets to provide", async () => {
     await project.run(["up", "--stack", "dev", "--yes"]);
     const deployment = find("dev", "flink.apache.org_v1beta1-flinkdeployment-");
     assert.strictEqual(deployment.spec.flinkVersion, "v1_20");
     assert.strictEqual(deployment.spec.image, "flink:1.20.4-scala_2.12-java17");
     assert.strictEqual(deployment.spec.jobManager.resource.memory, "1024m");
-    const admin = readManifest("dev", "v1-secret-flink-mysql-admin.yaml");
-    const password = admin.stringData?.password ?? Buffer.from(admin.data.password, "base64").toString();
-    assert.match(password, /^[A-Za-z0-9]{32}$/, "a 32-character generated password");
+    assert.deepStrictEqual(
+      manifests("dev").filter((f) => f.startsWith("v1-secret-")),
+      [],
+      "no Secret is rendered",
+    );
+    const mysql = find("dev", "apps_v1-statefulset-flink-mysql");
+    assert.deepStrictEqual(
+      mysql.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef,
+      { name: "mysql-admin", key: "root-password" },
+      "the workloads reference the Secrets by name",
+    );
     const chartFiles = fs.readdirSync(path.join(renderDir("dev"), "0-crd"));
     assert.ok(
       chartFiles.some((f) => f.includes("flinkdeployments.flink.apache.org")),
@@ -82,7 +90,10 @@ describe("render mode under the real Pulumi engine", function () {
     >;
     assert.strictEqual(outputs.operatorVersion, "1.15.0");
     assert.strictEqual(outputs.clusters.session.restUrl, "http://session-rest.flink.svc:8081");
-    assert.strictEqual(outputs.streamparkAdminPassword, "[secret]");
+    assert.deepStrictEqual(
+      (outputs.secretsToProvide as Array<{ name: string }>).map((s) => s.name),
+      ["mysql-admin", "mysql-streampark", "streampark-admin"],
+    );
   });
 
   it("reports no changes on a second up", async () => {
@@ -109,7 +120,8 @@ describe("render mode under the real Pulumi engine", function () {
     );
   });
 
-  it("renders prod's admission webhook with the platform's certificate and a generated keystore password", async function () {
+  it("renders prod's admission webhook with the platform's certificate and, opted in, a generated keystore password", async function () {
+    await project.set("prod", { "kubernetes.renderSecrets": "true" });
     await project.run(["up", "--stack", "prod", "--yes"]);
     const files = manifests("prod");
     assert.ok(!files.some((f) => f.includes("flink-operator-webhook-secret")), "no chart keystore Secret");

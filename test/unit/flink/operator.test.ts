@@ -12,10 +12,13 @@ import {
   operatorFlinkConf,
   splitImage,
 } from "../../../components/flink/operatorChart";
-import { operatorArgs } from "../../../components/platform";
+import { operatorArgs, secretPolicy } from "../../../components/platform";
 import { CHART, leakedSecrets, ofType, renderRaw, unwrapSecrets } from "../../support/mocks";
 
-const valuesFor = (raw: Record<string, unknown>) => operatorChartValues(operatorArgs(parseConfig(raw)));
+const valuesFor = (raw: Record<string, unknown>) => {
+  const config = parseConfig(raw);
+  return operatorChartValues(operatorArgs(config, secretPolicy(config)));
+};
 
 describe("operator", () => {
   it("pins the chart version and takes the chart from the Apache archive by default", () => {

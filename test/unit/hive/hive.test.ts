@@ -1,7 +1,17 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { problemsOf } from "../../support/configProblems";
 import { parseConfig } from "../../../components/config/parse";
-import { catalogStoreEntry, clientSiteXml, metastoreSiteXml } from "../../../components/hive/hiveSite";
+import {
+  catalogStoreEntry,
+  clientSiteXml,
+  metastoreSiteXml,
+  PASSWORD_PLACEHOLDER,
+  renderSiteScript,
+} from "../../../components/hive/hiveSite";
 import { SCHEMA_INIT_COMMAND } from "../../../components/hive/metastore";
 import {
   FLINK_DEPLOYMENT,
@@ -20,12 +30,25 @@ const byName = (resources: readonly RecordedResource[], type: string, name: stri
 describe("Flink on Hive", () => {
   describe("hive-site.xml", () => {
     it("escapes the password and the JDBC URL of the metastore", () => {
-      const xml = metastoreSiteXml({
+      const template = metastoreSiteXml({
         db: { host: "mysql.flink.svc", port: 3306, database: "metastore", user: "hive" },
-        password: `p&ss<w>"o'rd`,
         warehouseUri: "hdfs://nn:8020/flink/warehouse",
       });
-      assert.match(xml, /<value>p&amp;ss&lt;w&gt;&quot;o&apos;rd<\/value>/);
+      // The template holds no password; the pod puts it in from the Secret, escaped.
+      assert.ok(template.includes(`<value>${PASSWORD_PLACEHOLDER}</value>`));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hive-site-"));
+      fs.writeFileSync(path.join(dir, "template.xml"), template);
+      execFileSync(
+        "sh",
+        ["-c", renderSiteScript(path.join(dir, "template.xml"), path.join(dir, "hive-site.xml"))],
+        {
+          env: { ...process.env, DB_PASSWORD: `p&ss<w>"o'rd\\|x` },
+        },
+      );
+      const xml = fs.readFileSync(path.join(dir, "hive-site.xml"), "utf8");
+      assert.strictEqual(fs.statSync(path.join(dir, "hive-site.xml")).mode & 0o777, 0o400);
+      fs.rmSync(dir, { recursive: true, force: true });
+      assert.match(xml, /<value>p&amp;ss&lt;w&gt;&quot;o&apos;rd\\\|x<\/value>/);
       assert.match(
         xml,
         /<value>jdbc:mysql:\/\/mysql\.flink\.svc:3306\/metastore\?sslMode=PREFERRED&amp;allowPublicKeyRetrieval=true<\/value>/,
@@ -59,21 +82,24 @@ describe("Flink on Hive", () => {
   });
 
   describe("resources", () => {
-    it("runs the metastore with its schema created only when missing and hive-site.xml from a Secret", async () => {
+    it("runs the metastore with its schema created only when missing and the password from its Secret only", async () => {
       const { resources } = await renderRaw(HIVE_ON_HDFS);
       const deployment = byName(resources, "kubernetes:apps/v1:Deployment", "hive-metastore");
       assert.ok(deployment, "metastore Deployment");
       const pod = deployment.inputs.spec.template.spec;
       assert.deepStrictEqual(
         pod.initContainers.map((c: any) => c.name),
-        ["fetch-jdbc-driver", "init-schema"],
+        ["render-site", "fetch-jdbc-driver", "init-schema"],
       );
-      assert.strictEqual(pod.initContainers[1].command[2], SCHEMA_INIT_COMMAND);
+      assert.deepStrictEqual(pod.initContainers[0].env, [
+        { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "mysql-hive", key: "password" } } },
+      ]);
+      assert.strictEqual(pod.initContainers[2].command[2], SCHEMA_INIT_COMMAND);
       assert.match(
         SCHEMA_INIT_COMMAND,
         /schematool -dbType mysql -info \|\| .*schematool -dbType mysql -initSchema$/,
       );
-      assert.match(pod.initContainers[0].command[2], /mysql-connector-j-9\.7\.0\.jar [0-9a-f]{64}/);
+      assert.match(pod.initContainers[1].command[2], /mysql-connector-j-9\.7\.0\.jar [0-9a-f]{64}/);
       const main = pod.containers[0];
       assert.strictEqual(main.image, "apache/hive:3.1.3");
       assert.deepStrictEqual(
@@ -82,9 +108,12 @@ describe("Flink on Hive", () => {
       );
       assert.strictEqual(main.ports[0].containerPort, 9083);
       assert.strictEqual(main.readinessProbe.tcpSocket.port, "thrift");
-      assert.deepStrictEqual(pod.volumes[0], { name: "site", secret: { secretName: "hive-metastore-site" } });
-      const site = byName(resources, "kubernetes:core/v1:Secret", "hive-metastore-site");
-      assert.ok(site, "hive-site.xml Secret");
+      assert.deepStrictEqual(pod.volumes.slice(0, 2), [
+        { name: "site-template", configMap: { name: "hive-metastore-site" } },
+        { name: "site", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+      ]);
+      const site = byName(resources, "kubernetes:core/v1:ConfigMap", "hive-metastore-site");
+      assert.ok(site?.inputs.data["hive-site.xml"].includes(PASSWORD_PLACEHOLDER), "the template ConfigMap");
       assert.deepStrictEqual(leakedSecrets(resources), []);
     });
 
@@ -159,12 +188,9 @@ describe("Flink on Hive", () => {
           hdfs: { mode: "external", external: { defaultFS: "hdfs://nn:8020" } },
         },
       });
-      // The warehouse location is inside the metastore's hive-site.xml, which only exists as a Secret.
-      const site = byName(resources, "kubernetes:core/v1:Secret", "hive-metastore-site");
-      assert.match(
-        unwrapSecrets(site?.inputs.stringData)["hive-site.xml"],
-        /hdfs:\/\/nn:8020\/data\/warehouse/,
-      );
+      // The warehouse location is inside the metastore's hive-site.xml template.
+      const site = byName(resources, "kubernetes:core/v1:ConfigMap", "hive-metastore-site");
+      assert.match(site?.inputs.data["hive-site.xml"], /hdfs:\/\/nn:8020\/data\/warehouse/);
     });
 
     it("turning Hive off removes the metastore and the Flink wiring but drops no data", async () => {

@@ -7,7 +7,7 @@ import {
   operatorChartValues,
   operatorFlinkConf,
 } from "../../../components/flink/operatorChart";
-import { operatorArgs } from "../../../components/platform";
+import { operatorArgs, secretPolicy } from "../../../components/platform";
 import { monitoringPlan } from "../../../components/monitoring";
 import {
   FLINK_CLUSTER_LABEL,
@@ -88,7 +88,8 @@ describe("monitoring", () => {
     });
 
     it("scrapes the operator on the port its chart opens for the reporter the platform enables", () => {
-      const values = operatorChartValues(operatorArgs(parseConfig({})));
+      const config = parseConfig({});
+      const values = operatorChartValues(operatorArgs(config, secretPolicy(config)));
       // The chart names the container port `metrics` when `metrics.port` is set, and labels the pod with
       // app.kubernetes.io/name = the chart name unless nameOverride is set.
       assert.strictEqual(values.metrics.port, OPERATOR_METRICS_PORT);

@@ -6,12 +6,7 @@ import { mavenPath } from "../../../components/kube/artifacts";
 import { parseConfig } from "../../../components/config/parse";
 import { MYSQL_CONNECTOR_J } from "../../../components/mysql/driver";
 import { ensureDatabaseScript } from "../../../components/mysql/clientScripts";
-import {
-  mysqlProbes,
-  mysqlStartScript,
-  mysqlStatefulSetSpec,
-  rootPasswordSql,
-} from "../../../components/mysql/server";
+import { mysqlProbes, mysqlStartScript, mysqlStatefulSetSpec } from "../../../components/mysql/server";
 import { FakeMysql } from "../../support/fakeMysql";
 import { leakedSecrets, ofType, RecordedResource, renderPlatform, renderRaw } from "../../support/mocks";
 
@@ -48,12 +43,18 @@ describe("MySQL", () => {
       });
       const [container] = spec.template.spec.containers;
       assert.strictEqual(container.image, "mysql:8.4.10");
-      assert.deepStrictEqual(container.command, ["bash", "-c", mysqlStartScript()]);
+      assert.deepStrictEqual(container.command, ["bash", "-c", mysqlStartScript(["streampark"])]);
+      const ref = (key: string) => ({ secretKeyRef: { name: "mysql-admin", key } });
       assert.deepStrictEqual(container.env, [
-        {
-          name: "MYSQL_ROOT_PASSWORD",
-          valueFrom: { secretKeyRef: { name: "mysql-admin", key: "password" } },
-        },
+        { name: "MYSQL_ROOT_PASSWORD", valueFrom: ref("root-password") },
+        { name: "MYSQL_ROOT_HOST", value: "localhost" },
+        { name: "ADMIN_USER", valueFrom: ref("username") },
+        { name: "ADMIN_PASSWORD", valueFrom: ref("password") },
+      ]);
+      // The setup SQL is written in memory, never from a volume holding a Secret's files.
+      assert.deepStrictEqual(spec.template.spec.volumes, [
+        { name: "setup", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+        { name: "initdb", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
       ]);
       assert.strictEqual(spec.template.spec.securityContext.runAsUser, 999);
       const [service] = named(resources, SERVICE, "mysql");
@@ -64,10 +65,13 @@ describe("MySQL", () => {
       );
 
       const [admin] = named(resources, SECRET, "mysql-admin");
-      assert.match(
-        stringData(admin)["client.cnf"],
-        /^\[client\]\nuser=root\npassword=mock-generated-secret-/,
-      );
+      assert.deepStrictEqual(Object.keys(stringData(admin)).sort(), [
+        "password",
+        "root-password",
+        "username",
+      ]);
+      assert.strictEqual(stringData(admin).username, "platform_admin");
+      assert.notStrictEqual(stringData(admin).password, stringData(admin)["root-password"]);
       assert.deepStrictEqual(platform.mysql?.connections.streampark, {
         host: "mysql.flink.svc",
         port: 3306,
@@ -78,30 +82,51 @@ describe("MySQL", () => {
       assert.deepStrictEqual(leakedSecrets(resources), []);
     });
 
-    it("starts the image's entrypoint, re-asserting root's password from the Secret once data exists", async () => {
+    it("keeps root to the pod's socket and gives the Jobs an account that owns only the consumers' databases", async () => {
       const work = new FakeMysql();
       try {
         fs.writeFileSync(path.join(work.dir, "bin", "docker-entrypoint.sh"), '#!/bin/sh\necho "$@"\n', {
           mode: 0o755,
         });
-        const dataDir = path.join(work.dir, "data");
-        const script = mysqlStartScript(dataDir, "/etc/mysql-admin/init.sql");
-        const firstBoot = await work.run(script, {});
-        assert.strictEqual(firstBoot.output.trim(), `mysqld --datadir=${dataDir}`);
-        fs.mkdirSync(path.join(dataDir, "mysql"), { recursive: true });
-        const restart = await work.run(script, {});
+        const dirs = {
+          dataDir: path.join(work.dir, "data"),
+          setupDir: path.join(work.dir, "setup"),
+          initdbDir: path.join(work.dir, "initdb"),
+        };
+        fs.mkdirSync(dirs.setupDir);
+        fs.mkdirSync(dirs.initdbDir);
+        const script = mysqlStartScript(["streampark", "metastore"], dirs);
+        const env = {
+          MYSQL_ROOT_PASSWORD: "r'oot\\pw",
+          ADMIN_USER: "platform_admin",
+          ADMIN_PASSWORD: "adm$in",
+        };
+        const firstBoot = await work.run(script, env);
+        assert.strictEqual(firstBoot.output.trim(), `mysqld --datadir=${dirs.dataDir}`);
+        const sql = fs.readFileSync(path.join(dirs.initdbDir, "setup.sql"), "utf8");
+        assert.strictEqual(
+          sql,
+          [
+            "ALTER USER 'root'@'localhost' IDENTIFIED BY 'r\\'oot\\\\pw';",
+            "DROP USER IF EXISTS 'root'@'%';",
+            "CREATE USER IF NOT EXISTS 'platform_admin'@'%' IDENTIFIED BY 'adm$in';",
+            "ALTER USER 'platform_admin'@'%' IDENTIFIED BY 'adm$in';",
+            "GRANT CREATE USER ON *.* TO 'platform_admin'@'%';",
+            "GRANT ALL PRIVILEGES ON `streampark`.* TO 'platform_admin'@'%' WITH GRANT OPTION;",
+            "GRANT ALL PRIVILEGES ON `metastore`.* TO 'platform_admin'@'%' WITH GRANT OPTION;",
+            "",
+          ].join("\n"),
+        );
+        assert.strictEqual(fs.statSync(path.join(dirs.setupDir, "setup.sql")).mode & 0o777, 0o600);
+        fs.mkdirSync(path.join(dirs.dataDir, "mysql"), { recursive: true });
+        const restart = await work.run(script, env);
         assert.strictEqual(
           restart.output.trim(),
-          `mysqld --datadir=${dataDir} --init-file=/etc/mysql-admin/init.sql`,
+          `mysqld --datadir=${dirs.dataDir} --init-file=${dirs.setupDir}/setup.sql`,
         );
       } finally {
         work.remove();
       }
-      const { resources } = await renderRaw({});
-      const [admin] = named(resources, SECRET, "mysql-admin");
-      const password = /password=(\S+)/.exec(stringData(admin)["client.cnf"])![1];
-      assert.strictEqual(stringData(admin)["init.sql"], rootPasswordSql(password));
-      assert.match(rootPasswordSql("pw"), /ALTER USER IF EXISTS 'root'@'%' IDENTIFIED BY 'pw';/);
     });
 
     it("deletes the data volume with the StatefulSet only when data loss is allowed", async () => {
@@ -118,9 +143,10 @@ describe("MySQL", () => {
     });
 
     it("keeps selector, serviceName and claim template when other settings change", () => {
-      const base = mysqlStatefulSetSpec(parseConfig({}).mysql, false);
+      const base = mysqlStatefulSetSpec(parseConfig({}).mysql, ["streampark"], false);
       const changed = mysqlStatefulSetSpec(
         parseConfig({ mysql: { image: "mysql:8.4.9", resources: { limits: { memory: "4Gi" } } } }).mysql,
+        ["streampark", "metastore"],
         true,
       );
       assert.deepStrictEqual(changed.selector, base.selector);
@@ -136,10 +162,7 @@ describe("MySQL", () => {
         assert.ok(!command.some((arg) => /socket|localhost|MYSQL_PWD|password=/.test(arg)), name);
       }
       assert.deepStrictEqual(probes.livenessProbe.exec.command.slice(-1), ["ping"]);
-      assert.deepStrictEqual(probes.readinessProbe.exec.command.slice(0, 2), [
-        "mysql",
-        "--defaults-extra-file=/etc/mysql-admin/client.cnf",
-      ]);
+      assert.deepStrictEqual(probes.readinessProbe.exec.command.slice(-1), ["ping"]);
       // Liveness only starts once the startup probe passed; the startup probe allows 10 minutes of first boot.
       assert.strictEqual(probes.startupProbe.periodSeconds * probes.startupProbe.failureThreshold, 600);
     });

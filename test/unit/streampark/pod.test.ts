@@ -21,8 +21,6 @@ const byName = (resources: readonly RecordedResource[], type: string, name: stri
   assert.ok(found, `no ${type} named ${name}`);
   return found;
 };
-/** A Secret's stringData (the Kubernetes SDK wraps it as a secret value). */
-const stringData = (secret: RecordedResource) => secret.inputs.stringData.value ?? secret.inputs.stringData;
 const streamParkPod = (resources: readonly RecordedResource[]) =>
   byName(resources, DEPLOYMENT, "streampark").inputs.spec.template;
 
@@ -50,10 +48,10 @@ describe("StreamPark", () => {
       assert.doesNotMatch(text, /^\s*password\s*:/m);
     });
 
-    it("lives in a Secret; the password reaches StreamPark only from the MySQL user's Secret", async () => {
+    it("holds no password (a ConfigMap); the password reaches StreamPark only from the MySQL user's Secret", async () => {
       const { resources } = await renderRaw({});
-      const secret = byName(resources, SECRET, "streampark-config");
-      assert.strictEqual(stringData(secret)["config.yaml"], streamParkConfigYaml(connection));
+      const configMap = byName(resources, "kubernetes:core/v1:ConfigMap", "streampark-config");
+      assert.strictEqual(configMap.inputs.data["config.yaml"], streamParkConfigYaml(connection));
       const [main] = streamParkPod(resources).spec.containers;
       assert.deepStrictEqual(
         main.env.find((e: any) => e.name === "SPRING_DATASOURCE_PASSWORD"),
