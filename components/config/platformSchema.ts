@@ -51,8 +51,11 @@ export const kubernetesSchema = doc(
       kubeconfig: doc(
         z.string(),
         "path to a kubeconfig file, or its contents; the ambient configuration when unset",
+        ["~/.kube/config"],
       ).optional(),
-      context: doc(z.string(), "kubeconfig context; the current context when unset").optional(),
+      context: doc(z.string(), "kubeconfig context; the current context when unset", [
+        "kind-flink",
+      ]).optional(),
       renderYamlToDirectory: doc(
         z.string(),
         "write manifests to this directory instead of applying them (GitOps); no cluster is contacted",

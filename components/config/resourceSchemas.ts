@@ -110,10 +110,9 @@ export const volumeSchema = (size: string) =>
   z
     .strictObject({
       size: doc(storageSize, "size of the volume claim").prefault(size),
-      storageClass: doc(
-        dnsSubdomain,
-        "storage class of the claim; the cluster's default class when unset",
-      ).optional(),
+      storageClass: doc(dnsSubdomain, "storage class of the claim; the cluster's default class when unset", [
+        "fast-ssd",
+      ]).optional(),
     })
     .prefault({});
 
@@ -122,18 +121,18 @@ export const ingressSchema = doc(
   z
     .strictObject({
       enabled: doc(flag, "create the Ingress").prefault(false),
-      className: doc(
-        dnsSubdomain,
-        "ingress class, e.g. 'nginx'; the cluster's default class when unset",
-      ).optional(),
+      className: doc(dnsSubdomain, "ingress class, e.g. 'nginx'; the cluster's default class when unset", [
+        "nginx",
+      ]).optional(),
       host: doc(hostName, "host name of the UI; required when the Ingress is enabled", [
         "flink.example.com",
       ]).optional(),
-      tlsSecretName: doc(
-        dnsSubdomain,
-        "Secret with the TLS certificate of the host; plain HTTP when unset",
-      ).optional(),
-      annotations: doc(annotations, "annotations of the Ingress, for the ingress controller").prefault({}),
+      tlsSecretName: doc(dnsSubdomain, "Secret with the TLS certificate of the host; plain HTTP when unset", [
+        "flink-example-com-tls",
+      ]).optional(),
+      annotations: doc(annotations, "annotations of the Ingress, for the ingress controller", [
+        { "cert-manager.io/cluster-issuer": "letsencrypt" },
+      ]).prefault({}),
     })
     .prefault({}),
   "an Ingress to the UI",

@@ -14,14 +14,19 @@ export const flinkConfigurationMap = doc(
 ).prefault({});
 
 /** A version written as the CLI stores it ("1.20" stays a string, 2 becomes a number). */
-const version = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
+export const flinkVersion = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
 
 export const sessionClusterSchema = z.strictObject({
-  namespace: doc(namespaceName, "namespace of the cluster; the platform namespace when unset").optional(),
-  version: doc(version, "Flink minor version of this cluster; flink.version when unset", ["1.20"]).optional(),
+  namespace: doc(namespaceName, "namespace of the cluster; the platform namespace when unset", [
+    "flink-etl",
+  ]).optional(),
+  version: doc(flinkVersion, "Flink minor version of this cluster; flink.version when unset", [
+    "1.20",
+  ]).optional(),
   image: doc(
     pinnedImage,
     "exact Flink image of this cluster; flink.image or the pinned official image when unset",
+    ["flink:1.20.3-scala_2.12-java17"],
   ).optional(),
   jobManager: z
     .strictObject({

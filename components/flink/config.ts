@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { doc, flag, integer, pinnedImage } from "../config/primitives";
-import { sessionClusterSchema, ResolvedSessionCluster } from "./clusterSchema";
+import { flinkVersion, sessionClusterSchema, ResolvedSessionCluster } from "./clusterSchema";
 import { DEFAULT_FLINK_VERSION, defaultFlinkImage, flinkRelease } from "./versions";
 
 /** Flink duration: a number with a unit, e.g. "60 s", "5 min", "500 ms". */
@@ -30,18 +30,17 @@ export const checkpointsSchema = doc(
   "checkpointing and state backend of every session cluster",
 );
 
-/** A version written as the CLI stores it ("1.20" stays a string, 2 becomes a number). */
-const version = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
-
 export const flinkSchema = doc(
   z
     .strictObject({
-      version: doc(version, "default Flink minor version of the session clusters", ["1.20", "2.2"]).prefault(
-        DEFAULT_FLINK_VERSION,
-      ),
+      version: doc(flinkVersion, "default Flink minor version of the session clusters", [
+        "1.20",
+        "2.2",
+      ]).prefault(DEFAULT_FLINK_VERSION),
       image: doc(
         pinnedImage,
         "default exact image of the session clusters; the pinned official image of the version when unset",
+        ["registry.example.com/flink:1.20.4-scala_2.12-java17-acme1"],
       ).optional(),
       // Names are checked with the other cross-field rules (flink/checks.ts), so a bad name never hides the
       // cluster's other problems.

@@ -21,6 +21,7 @@ export const operatorSchema = doc(
             path: doc(
               z.string().min(1),
               "a local chart directory or .tgz, used instead of the repository (air-gapped installs)",
+              ["charts/flink-kubernetes-operator-1.15.0.tgz"],
             ).optional(),
           })
           .prefault({}),

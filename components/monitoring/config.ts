@@ -40,18 +40,22 @@ export const monitoringSchema = doc(
           namespace: doc(
             namespaceName,
             "namespace of the dashboard ConfigMaps (it must exist); the platform namespace when unset",
+            ["grafana"],
           ).optional(),
           label: doc(
             z
-              .strictObject({ key: labelKey.prefault("grafana_dashboard"), value: labelValue.prefault("1") })
+              .strictObject({
+                key: doc(labelKey, "label key").prefault("grafana_dashboard"),
+                value: doc(labelValue, "label value").prefault("1"),
+              })
               .prefault({}),
             "the label Grafana's dashboard sidecar looks for",
           ),
           folderAnnotation: doc(
             z
               .strictObject({
-                key: labelKey.prefault("grafana_folder"),
-                value: z.string().min(1).prefault("Flink"),
+                key: doc(labelKey, "annotation key").prefault("grafana_folder"),
+                value: doc(z.string().min(1), "the Grafana folder").prefault("Flink"),
               })
               .prefault({}),
             "the annotation the sidecar reads the Grafana folder from (sidecar.dashboards.folderAnnotation)",

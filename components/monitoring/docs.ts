@@ -1,6 +1,6 @@
 /**
- * Markdown renderings of a dashboard and of the alert rules, for the README (kept in step by a unit test; rewrite
- * them with `npx ts-node scripts/monitoring-docs.ts`).
+ * Markdown renderings of a dashboard and of the alert rules, for docs/monitoring.md (kept in step by a unit test;
+ * `npm run docs` rewrites them).
  */
 import { AlertRuleGroup, alertRuleGroups } from "./alerts";
 import { FLINK_DASHBOARD } from "./dashboards/flink";
@@ -68,10 +68,10 @@ export function alertRulesMarkdown(groups: readonly AlertRuleGroup[]): string {
 }
 
 /**
- * The README's generated blocks, by marker name: the Flink dashboard, and the rules of the default stack plus one
+ * The generated blocks of docs/monitoring.md, by marker name: the Flink dashboard, and the rules of the default stack plus one
  * managed MinIO publishing a scrape target (to show the per-service rule).
  */
-export function monitoringReadmeBlocks(): Record<string, string> {
+export function monitoringDocBlocks(): Record<string, string> {
   const minio = podScrapeTarget({
     name: "minio",
     namespace: "flink",
@@ -114,12 +114,12 @@ export function fillGeneratedBlocks(markdown: string, blocks: Readonly<Record<st
   return result;
 }
 
-/** The README with its generated monitoring blocks filled in, formatted by the project's Prettier settings. */
-export async function renderedReadme(markdown: string, filePath: string): Promise<string> {
+/** docs/monitoring.md with its generated blocks filled in, formatted by the project's Prettier settings. */
+export async function renderedMonitoringDocs(markdown: string, filePath: string): Promise<string> {
   // Prettier is a development tool: loaded here only, never by the Pulumi program.
   const prettier = await import("prettier");
   const options = (await prettier.resolveConfig(filePath)) ?? {};
-  return prettier.format(fillGeneratedBlocks(markdown, monitoringReadmeBlocks()), {
+  return prettier.format(fillGeneratedBlocks(markdown, monitoringDocBlocks()), {
     ...options,
     filepath: filePath,
   });

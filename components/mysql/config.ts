@@ -40,7 +40,7 @@ export const mysqlConfigSchema = doc(
             port: doc(port, "port of the existing server").prefault(3306),
             adminSecret: doc(
               z.strictObject({
-                name: doc(dnsSubdomain, "name of the Secret"),
+                name: doc(dnsSubdomain, "name of the Secret", ["mysql-admin"]),
                 usernameKey: doc(secretKey, "key of the user name").prefault("username"),
                 passwordKey: doc(secretKey, "key of the password").prefault("password"),
               }),

@@ -13,7 +13,9 @@ const mode = (managed: string, external: string) =>
 
 const s3CredentialsSecret = doc(
   z.strictObject({
-    name: doc(dnsSubdomain, "name of the Secret; it must exist in every namespace with a session cluster"),
+    name: doc(dnsSubdomain, "name of the Secret; it must exist in every namespace with a session cluster", [
+      "flink-s3-credentials",
+    ]),
     accessKeyKey: doc(secretKey, "key of the access key in the Secret").prefault("accessKey"),
     secretKeyKey: doc(secretKey, "key of the secret key in the Secret").prefault("secretKey"),
   }),
@@ -72,6 +74,7 @@ export const hdfsSchema = z
         configMap: doc(
           dnsSubdomain,
           "an existing ConfigMap with core-site.xml and hdfs-site.xml, in every cluster namespace",
+          ["hadoop-conf"],
         ).optional(),
       })
       .prefault({}),
