@@ -1,5 +1,5 @@
 /**
- * Smoke checks on a stack's outputs after an update: the contract the README documents (`namespace`,
+ * Smoke checks on a stack's outputs after an update: the contract docs/architecture.md documents (`namespace`,
  * `operatorVersion`, and per cluster an in-cluster `restUrl` and an `ingressUrl` when an ingress is set) holds for
  * the configuration that was just deployed.
  */

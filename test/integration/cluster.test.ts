@@ -6,7 +6,7 @@
  *
  *   scripts/with-cluster.sh --crds -- npm run test:integration
  *
- * The three stack files share the one cluster, as the README describes: each stack gets a platform namespace of its
+ * The three stack files share the one cluster, as docs/architecture.md describes: each stack gets a platform namespace of its
  * own. Prod runs without the admission webhook here: the webhook needs the operator's pod to answer, and no pod runs
  * on kwok's nodes, so with `failurePolicy: Fail` the API server would refuse every FlinkDeployment; prod's webhook
  * objects are still sent to this server, by the strict validation test, and rendered by the render-mode suite.
