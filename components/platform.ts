@@ -81,6 +81,8 @@ export function durableStateArgs(
   return {
     namespace,
     consumerNamespaces: [...config.flink.clusters.map((c) => c.namespace), ...(hiveOnS3 ? [namespace] : [])],
+    // Every cluster reads and writes Hive tables in the warehouse, and the metastore creates their directories.
+    sharedPaths: config.hive.enabled ? [config.hive.warehouse.path] : [],
     storage: config.storage,
     ha: config.ha,
     ...(secrets.s3 ? { s3Credentials: secrets.s3 } : {}),

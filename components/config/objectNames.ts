@@ -97,6 +97,7 @@ export function platformObjects(config: PartsConfig, clusterNamespaces: readonly
       ["Service", "minio"],
       ["StatefulSet", "minio"],
       ["Secret", "minio-root"],
+      ["Secret", "minio-users"],
     ]);
   }
   if (storage.type === "hdfs" && storage.hdfs.mode === "managed") {

@@ -12,6 +12,7 @@ import { DurableStore, HaSettings } from "./connections";
 import { hadoopConfigurationXml } from "./hadoopXml";
 import { Hdfs, hdfsClientProperties } from "./hdfs";
 import { Minio } from "./minio";
+import { s3Grants } from "./minioAccess";
 import { ZooKeeper } from "./zookeeper";
 
 /** Name of the per-namespace Secret with S3 credentials, and of the Hadoop configuration ConfigMap. */
@@ -32,6 +33,11 @@ export interface DurableStateArgs {
    * cluster's, and the platform's for the Hive metastore when its warehouse is on S3.
    */
   readonly consumerNamespaces: readonly string[];
+  /**
+   * Paths below `storage.pathPrefix` that every consumer namespace may use besides its own `<namespace>/` (the Hive
+   * warehouse); on the managed MinIO they are part of each namespace's grant. Default none.
+   */
+  readonly sharedPaths?: readonly string[];
   /** Where durable state lives (the `storage` area; default `type: none`). */
   readonly storage: StorageConfig;
   /** JobManager HA (the `ha` area; default `type: off`). */
@@ -64,30 +70,36 @@ export class DurableState extends pulumi.ComponentResource {
 
     if (storage.type === "s3") {
       const s3 = storage.s3;
-      let credentials: S3Credentials | undefined;
+      // Credentials per consumer namespace: on the managed MinIO each namespace has its own user; an external
+      // store has one identity, from secret config, for all of them.
+      let credentialsOf: ((ns: string) => S3Credentials) | undefined;
       let endpoint: string;
       let pathStyleAccess: boolean;
       if (s3.mode === "managed") {
-        this.minio = new Minio(
+        const grants = s3Grants(consumerNamespaces, storage.pathPrefix, args.sharedPaths);
+        const minio = new Minio(
           "minio",
-          { namespace, bucket: s3.bucket, allowDataLoss, secrets: args.secrets, ...s3.managed },
+          { namespace, bucket: s3.bucket, allowDataLoss, grants, secrets: args.secrets, ...s3.managed },
           { parent: this },
         );
-        this.ready.push(this.minio.bucketJob);
-        credentials = { accessKey: this.minio.rootUser, secretKey: this.minio.rootPassword };
-        endpoint = this.minio.endpoint;
+        this.minio = minio;
+        this.ready.push(minio.setupJob);
+        credentialsOf = (ns) => minio.grantCredentials[ns];
+        endpoint = minio.endpoint;
         pathStyleAccess = true;
       } else {
         endpoint = s3.external.endpoint ?? "";
         pathStyleAccess = s3.external.pathStyleAccess;
         if (!s3.external.credentialsSecret) {
-          credentials = args.s3Credentials ?? { accessKey: undefined, secretKey: undefined };
+          const shared = args.s3Credentials ?? { accessKey: undefined, secretKey: undefined };
+          credentialsOf = () => shared;
         }
       }
       const existing = s3.mode === "external" ? s3.external.credentialsSecret : undefined;
       const secretName = existing?.name ?? S3_CREDENTIALS_SECRET;
-      if (credentials) {
+      if (credentialsOf) {
         for (const ns of consumerNamespaces) {
+          const credentials = credentialsOf(ns);
           this.ready.push(
             ...created(
               args.secrets.secret(

@@ -1,6 +1,7 @@
 /**
- * A managed MinIO: one-node S3 store for checkpoints, savepoints and HA data, with generated root credentials and
- * the bucket created by an idempotent Job.
+ * A managed MinIO: one-node S3 store for checkpoints, savepoints and HA data, with generated root credentials, and
+ * an idempotent setup Job that creates the bucket and one least-privilege user per consumer namespace
+ * (`minioAccess.ts`). The root credentials stay in the MinIO namespace: only the server and the setup Job read them.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,9 +9,10 @@ import { platformLabels, selectorLabels } from "../kube/labels";
 import type { ContainerResources } from "../kube/resources";
 import { created, SecretPolicy, secretEnv } from "../kube/secrets";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
-import { waitUntilLines, WaitBound } from "../kube/shell";
+import { inputsHash } from "../kube/hash";
 import { claimRetentionPolicy, dataVolumeClaimTemplate, VolumeSettings } from "../kube/volumes";
 import { podScrapeTarget, ScrapeTarget } from "../monitoring/scrapeTargets";
+import { grantSecretEnv, MC_ALIAS, minioSetupScript, S3Grant } from "./minioAccess";
 
 export const MINIO_API_PORT = 9000;
 export const MINIO_CONSOLE_PORT = 9001;
@@ -30,8 +32,16 @@ export interface MinioArgs {
   readonly resources: ContainerResources;
   /** Let deleting the StatefulSet delete its data volume too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
-  /** Whether the root credentials Secret is created, or left to the user of a rendered stack. */
+  /** One MinIO user per consumer namespace, with the prefixes it may use (`s3Grants`). */
+  readonly grants: readonly S3Grant[];
+  /** Whether the credentials Secrets are created, or left to the user of a rendered stack. */
   readonly secrets: SecretPolicy;
+}
+
+/** S3 credentials of one consumer namespace's MinIO user (the secret key is undefined in a rendered stack). */
+export interface GrantCredentials {
+  readonly accessKey: string;
+  readonly secretKey: pulumi.Output<string> | undefined;
 }
 
 const httpProbe = (path: string, initialDelaySeconds: number) => ({
@@ -42,34 +52,17 @@ const httpProbe = (path: string, initialDelaySeconds: number) => ({
   failureThreshold: 3,
 });
 
-/**
- * The bucket Job's script: wait until MinIO answers, then create the bucket if it is missing. Credentials come
- * from the environment (a Secret), never from the script text.
- */
-export function bucketScript(endpoint: string, bucket: string, bound?: WaitBound): string {
-  return [
-    "set -eu",
-    "export MC_CONFIG_DIR=/tmp/mc",
-    ...waitUntilLines(
-      `mc alias set platform ${endpoint} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"`,
-      "MinIO did not answer",
-      bound,
-    ),
-    `mc mb --ignore-existing platform/${bucket}`,
-    "",
-  ].join("\n");
-}
-
 export class Minio extends pulumi.ComponentResource {
   /** In-cluster endpoint of the S3 API. */
   public readonly endpoint: string;
   /** Secret with the root credentials (keys MINIO_SECRET_KEYS), in the MinIO namespace. */
   public readonly secretName: string;
-  /** The generated root credentials (secret); undefined when the Secret is left to the user. */
-  public readonly rootUser?: pulumi.Output<string>;
-  public readonly rootPassword?: pulumi.Output<string>;
-  /** Completes once the bucket exists; depend on it before Flink writes there. */
-  public readonly bucketJob: k8s.batch.v1.Job;
+  /** Secret in the MinIO namespace with each grant's secret key, keyed by its namespace (read by the setup Job). */
+  public readonly usersSecretName: string;
+  /** Each consumer namespace's credentials, by namespace. */
+  public readonly grantCredentials: Readonly<Record<string, GrantCredentials>>;
+  /** Completes once the bucket and every user exist; depend on it before Flink writes there. */
+  public readonly setupJob: k8s.batch.v1.Job;
   /** What Prometheus scrapes: cluster metrics on the S3 port (public, MINIO_PROMETHEUS_AUTH_TYPE). */
   public readonly scrapeTarget: ScrapeTarget;
 
@@ -80,18 +73,34 @@ export class Minio extends pulumi.ComponentResource {
     this.endpoint = `http://${name}.${args.namespace}.svc:${MINIO_API_PORT}`;
     this.secretName = `${name}-root`;
 
-    this.rootUser = args.secrets.generatedPassword(`${name}-root-user`, 16, { parent: this });
-    this.rootPassword = args.secrets.generatedPassword(`${name}-root-password`, 32, { parent: this });
+    const rootUser = args.secrets.generatedPassword(`${name}-root-user`, 16, { parent: this });
+    const rootPassword = args.secrets.generatedPassword(`${name}-root-password`, 32, { parent: this });
     const secret = args.secrets.secret(
       `${name}-root`,
       { name: this.secretName, namespace: args.namespace, labels },
-      { [MINIO_SECRET_KEYS.user]: this.rootUser, [MINIO_SECRET_KEYS.password]: this.rootPassword },
+      { [MINIO_SECRET_KEYS.user]: rootUser, [MINIO_SECRET_KEYS.password]: rootPassword },
       { parent: this },
     );
     const credentialsEnv = [
       secretEnv("MINIO_ROOT_USER", { name: this.secretName, key: MINIO_SECRET_KEYS.user }),
       secretEnv("MINIO_ROOT_PASSWORD", { name: this.secretName, key: MINIO_SECRET_KEYS.password }),
     ];
+
+    this.usersSecretName = `${name}-users`;
+    const credentials: Record<string, GrantCredentials> = {};
+    for (const grant of args.grants) {
+      credentials[grant.namespace] = {
+        accessKey: grant.user,
+        secretKey: args.secrets.generatedPassword(`${name}-user-${grant.namespace}`, 32, { parent: this }),
+      };
+    }
+    this.grantCredentials = credentials;
+    const usersSecret = args.secrets.secret(
+      `${name}-users`,
+      { name: this.usersSecretName, namespace: args.namespace, labels },
+      Object.fromEntries(args.grants.map((g) => [g.namespace, credentials[g.namespace].secretKey])),
+      { parent: this },
+    );
 
     const service = new k8s.core.v1.Service(
       name,
@@ -156,25 +165,40 @@ export class Minio extends pulumi.ComponentResource {
       { parent: this, dependsOn: created(secret) },
     );
 
-    // The image ships the mc client; the Job is idempotent (mb --ignore-existing) and named after its bucket, so
-    // it only runs again when the bucket changes.
-    this.bucketJob = new k8s.batch.v1.Job(
-      `${name}-bucket`,
+    // The image ships the mc client. mc takes the server's URL with the root credentials from MC_HOST_<alias>,
+    // assembled by Kubernetes from the Secret's variables ($(VAR) expansion), so no credential is on a command line.
+    // The Job is named after its inputs: it runs again exactly when the bucket or a grant changes.
+    this.setupJob = new k8s.batch.v1.Job(
+      `${name}-setup`,
       {
-        metadata: { name: `${name}-bucket-${args.bucket}`.slice(0, 63), namespace: args.namespace, labels },
+        metadata: {
+          name: `${name}-setup-${inputsHash({ bucket: args.bucket, grants: args.grants })}`,
+          namespace: args.namespace,
+          labels,
+        },
         spec: {
           backoffLimit: 6,
           template: {
-            metadata: { labels: platformLabels("minio-bucket", name) },
+            metadata: { labels: platformLabels("minio-setup", name) },
             spec: {
               restartPolicy: "OnFailure",
+              automountServiceAccountToken: false,
               securityContext: nonRootPodSecurityContext(1000),
               containers: [
                 {
-                  name: "create-bucket",
+                  name: "setup",
                   image: args.image,
-                  command: ["sh", "-c", bucketScript(`http://${name}:${MINIO_API_PORT}`, args.bucket)],
-                  env: credentialsEnv,
+                  command: ["sh", "-c", minioSetupScript(args.bucket, args.grants)],
+                  env: [
+                    ...credentialsEnv,
+                    {
+                      name: `MC_HOST_${MC_ALIAS}`,
+                      value: `http://$(MINIO_ROOT_USER):$(MINIO_ROOT_PASSWORD)@${name}:${MINIO_API_PORT}`,
+                    },
+                    ...args.grants.map((grant, index) =>
+                      secretEnv(grantSecretEnv(index), { name: this.usersSecretName, key: grant.namespace }),
+                    ),
+                  ],
                   resources: {
                     requests: { cpu: "50m", memory: "64Mi" },
                     limits: { cpu: "250m", memory: "256Mi" },
@@ -183,12 +207,12 @@ export class Minio extends pulumi.ComponentResource {
                   volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                 },
               ],
-              volumes: [{ name: "tmp", emptyDir: {} }],
+              volumes: [{ name: "tmp", emptyDir: { medium: "Memory" } }],
             },
           },
         },
       },
-      { parent: this, dependsOn: [service, statefulSet] },
+      { parent: this, dependsOn: [service, statefulSet, ...created(usersSecret)] },
     );
     this.registerOutputs({ endpoint: this.endpoint, secretName: this.secretName });
   }

@@ -65,7 +65,7 @@ describe("config: object names", () => {
         .filter((r) => r.custom && kinds.has(r.type.split(":")[2]))
         .map((r) => `${r.inputs.metadata.namespace}/${r.type.split(":")[2]}/${r.inputs.metadata.name}`)
         // Jobs named after a hash of their inputs are unique by construction.
-        .filter((id) => !/\/Job\/(mysql-database|streampark-bootstrap|minio-bucket)-/.test(id))
+        .filter((id) => !/\/Job\/(mysql-database|streampark-bootstrap|minio-setup)-/.test(id))
         .filter((id) => !/\/Secret\/mysql-/.test(id) && !/\/Secret\/flink-s3-credentials/.test(id));
       const missing = registered.filter((id) => !known.has(id));
       assert.deepStrictEqual(missing, [], JSON.stringify(raw));

@@ -47,6 +47,7 @@ describe("Secrets in render mode", () => {
       [
         "flink/flink-operator-webhook-keystore: password",
         "flink/minio-root: rootUser,rootPassword",
+        "flink/minio-users: flink,flink-etl",
         "flink/flink-s3-credentials: accessKey,secretKey",
         "flink-etl/flink-s3-credentials: accessKey,secretKey",
         "flink/mysql-admin: username,password,root-password",

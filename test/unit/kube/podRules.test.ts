@@ -1,0 +1,174 @@
+/**
+ * Rules every pod the platform runs must follow, checked on every object of every stack file: requests never above
+ * limits, a restricted security context, Secret volumes read-only and readable by the owner (and group) only, and
+ * no Secret value in a command line or a plain environment value.
+ */
+import * as assert from "assert";
+import { parseConfig } from "../../../components/config/parse";
+import { kubernetesCpuCores, kubernetesMemoryBytes } from "../../../components/config/quantities";
+import { readStackConfig, stackNames } from "../../../stacks/shared/stackFiles";
+import {
+  GENERATED_SECRET_PREFIX,
+  RecordedResource,
+  renderPlatform,
+  unwrapSecrets,
+} from "../../support/mocks";
+
+interface Pod {
+  readonly owner: string;
+  readonly spec: Record<string, any>;
+  /** A JobManager or TaskManager template, which the operator merges over the FlinkDeployment's own. */
+  readonly partial?: boolean;
+}
+
+/** Every pod spec in the recorded objects: workloads, Jobs and the FlinkDeployments' pod templates. */
+function podsOf(resources: readonly RecordedResource[]): Pod[] {
+  const pods: Pod[] = [];
+  for (const r of resources) {
+    const spec = unwrapSecrets(r.inputs)?.spec;
+    const owner = `${r.type} ${r.name}`;
+    if (spec?.template?.spec) {
+      pods.push({ owner, spec: spec.template.spec });
+    }
+    for (const part of ["podTemplate", "jobManager", "taskManager"]) {
+      const template = part === "podTemplate" ? spec?.podTemplate : spec?.[part]?.podTemplate;
+      if (template?.spec) {
+        pods.push({ owner: `${owner} ${part}`, spec: template.spec, partial: part !== "podTemplate" });
+      }
+    }
+  }
+  return pods;
+}
+
+const containersOf = (pod: Pod): Record<string, any>[] => [
+  ...(pod.spec.initContainers ?? []),
+  ...(pod.spec.containers ?? []),
+];
+
+/**
+ * The containers a pod spec defines completely: in a JobManager or TaskManager template the main container only
+ * adds to the one of the FlinkDeployment's pod template (which the operator merges it with).
+ */
+const ownContainersOf = (pod: Pod): Record<string, any>[] =>
+  containersOf(pod).filter((c) => !(pod.partial && c.name === "flink-main-container"));
+
+/** A container's requests that exceed its limits. */
+function requestAboveLimit(resources: Record<string, any> | undefined): string[] {
+  const problems: string[] = [];
+  const amount = { cpu: kubernetesCpuCores, memory: kubernetesMemoryBytes } as const;
+  for (const kind of ["cpu", "memory"] as const) {
+    const request = resources?.requests?.[kind];
+    const limit = resources?.limits?.[kind];
+    if (request !== undefined && limit !== undefined && amount[kind](request)! > amount[kind](limit)!) {
+      problems.push(`${kind} request ${request} > limit ${limit}`);
+    }
+  }
+  return problems;
+}
+
+/** The credentials in the Secrets the stack creates: generated values, and values of keys that name a secret. */
+function secretValues(resources: readonly RecordedResource[]): string[] {
+  return resources
+    .filter((r) => r.type === "kubernetes:core/v1:Secret")
+    .flatMap((r) => Object.entries(unwrapSecrets(r.inputs.stringData ?? {}) as Record<string, unknown>))
+    .filter(
+      ([key, value]) =>
+        typeof value === "string" &&
+        (value.startsWith(GENERATED_SECRET_PREFIX) || (/password|secret/i.test(key) && value.length > 0)),
+    )
+    .map(([, value]) => value as string);
+}
+
+/** The stack files, and one stack that runs every managed part no stack file runs (MinIO, ZooKeeper, Hive on S3). */
+const configurations: [string, Record<string, unknown>][] = [
+  ...stackNames().map((stack): [string, Record<string, unknown>] => [
+    `Pulumi.${stack}.yaml`,
+    readStackConfig(stack),
+  ]),
+  [
+    "every managed part",
+    {
+      storage: { type: "s3" },
+      ha: { type: "zookeeper" },
+      hive: { enabled: true, warehouse: { store: "s3" } },
+      // An S3 warehouse needs a Flink image with hadoop-aws, so the platform fetches no jars.
+      platform: { artifacts: { fetchJars: false } },
+      flink: { clusters: { a: {}, b: { namespace: "team-b" } } },
+    },
+  ],
+];
+
+for (const [title, raw] of configurations) {
+  describe(`pod rules (${title})`, () => {
+    let resources: RecordedResource[];
+    let pods: Pod[];
+    before(async () => {
+      ({ resources } = await renderPlatform(parseConfig(raw)));
+      pods = podsOf(resources);
+      assert.ok(pods.length > 3, "the stack renders pods");
+    });
+
+    it("never requests more than the limit", () => {
+      const problems = pods.flatMap((pod) =>
+        containersOf(pod).flatMap((c) =>
+          requestAboveLimit(c.resources).map((p) => `${pod.owner} ${c.name}: ${p}`),
+        ),
+      );
+      assert.deepStrictEqual(problems, []);
+    });
+
+    it("runs every container without privilege escalation and with all capabilities dropped", () => {
+      const problems = pods.flatMap((pod) =>
+        ownContainersOf(pod)
+          .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false)
+          .map((c) => `${pod.owner} ${c.name}`)
+          .concat(
+            ownContainersOf(pod)
+              .filter((c) => !(c.securityContext?.capabilities?.drop ?? []).includes("ALL"))
+              .map((c) => `${pod.owner} ${c.name}: capabilities`),
+          ),
+      );
+      assert.deepStrictEqual(problems, []);
+    });
+
+    it("mounts Secret volumes read-only, readable by owner and group only", () => {
+      const problems: string[] = [];
+      for (const pod of pods) {
+        const secretVolumes = (pod.spec.volumes ?? []).filter((v: any) => v.secret || v.projected);
+        for (const volume of secretVolumes) {
+          const mode = volume.secret?.defaultMode ?? volume.projected?.defaultMode;
+          if (volume.secret && (mode === undefined || (mode & 0o037) !== 0)) {
+            problems.push(
+              `${pod.owner} volume ${volume.name}: defaultMode ${mode?.toString(8) ?? "unset (0644)"}`,
+            );
+          }
+          for (const c of containersOf(pod)) {
+            for (const mount of c.volumeMounts ?? []) {
+              if (mount.name === volume.name && mount.readOnly !== true) {
+                problems.push(`${pod.owner} ${c.name}: ${volume.name} mounted writable`);
+              }
+            }
+          }
+        }
+      }
+      assert.deepStrictEqual(problems, []);
+    });
+
+    it("puts no Secret value on a command line or in a plain environment value", () => {
+      const values = secretValues(resources);
+      assert.ok(values.length > 0, "the stack has generated Secrets to look for");
+      const problems: string[] = [];
+      for (const pod of pods) {
+        for (const c of containersOf(pod)) {
+          const exposed = JSON.stringify([c.command, c.args, (c.env ?? []).map((e: any) => e.value)]);
+          for (const value of values) {
+            if (exposed.includes(value)) {
+              problems.push(`${pod.owner} ${c.name}`);
+            }
+          }
+        }
+      }
+      assert.deepStrictEqual(problems, []);
+    });
+  });
+}
