@@ -22,6 +22,12 @@ export interface AlertRule {
   /** How long the condition must hold before the alert fires. */
   readonly for: string;
   readonly severity: Severity;
+  /**
+   * Labels besides severity that tell the alerts of a rule made once per cluster or per service apart from those of
+   * its siblings (same name): their `absent()` expression yields no label, and Alertmanager would take two alerts
+   * with the same labels for one.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly summary: string;
   readonly description: string;
   readonly runbook: string;
@@ -135,6 +141,7 @@ function jobManagerDownRule(cluster: { name: string; namespace: string }): Alert
     expr: `absent(up{namespace="${cluster.namespace}", ${CLUSTER}="${cluster.name}", ${COMPONENT}="jobmanager"} == 1)`,
     for: "5m",
     severity: "critical",
+    labels: { namespace: cluster.namespace, [CLUSTER]: cluster.name },
     summary: `JobManager of Flink cluster ${cluster.namespace}/${cluster.name} is down`,
     description:
       "No JobManager of the cluster has answered a metrics scrape for 5 minutes: the REST API, the web UI and job submission are unavailable.",
@@ -191,6 +198,7 @@ function targetRule(target: ScrapeTarget): AlertRule {
     expr: `absent(up{job="${prometheusJob(target.namespace, target.name)}"} == 1)`,
     for: "5m",
     severity: "critical",
+    labels: { namespace: target.namespace, job: prometheusJob(target.namespace, target.name) },
     summary: `${title} ${target.namespace}/${target.name} is down`,
     description: `No pod of ${title} ${target.namespace}/${target.name} has answered a metrics scrape for 5 minutes.`,
     runbook: `kubectl -n ${target.namespace} get pods -l ${Object.entries(target.podSelector)
@@ -225,7 +233,7 @@ export function prometheusRuleSpec(groups: readonly AlertRuleGroup[]) {
         alert: rule.alert,
         expr: rule.expr,
         for: rule.for,
-        labels: { severity: rule.severity },
+        labels: { ...rule.labels, severity: rule.severity },
         annotations: { summary: rule.summary, description: rule.description, runbook: rule.runbook },
       })),
     })),

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { alertRuleGroups } from "../../../components/monitoring/alerts";
+import { alertRuleGroups, prometheusRuleSpec } from "../../../components/monitoring/alerts";
 import { FLINK_METRICS, OPERATOR_METRICS, PROMETHEUS_METRICS } from "../../../components/monitoring/metrics";
 import { FLINK_CLUSTER_LABEL } from "../../../components/monitoring/podMonitors";
 import { parsePromQL } from "../../support/promql";
@@ -59,6 +59,27 @@ describe("monitoring", () => {
       for (const rule of rules) {
         assert.strictEqual(parsePromQL(rule.expr).type, "instant", rule.alert);
       }
+    });
+
+    it("give the rules of one name (made per cluster or per service) distinct labels, so Alertmanager keeps each alert", () => {
+      const spec = prometheusRuleSpec(groups).groups.flatMap((g) => g.rules);
+      const seen = new Map<string, string>();
+      for (const rule of spec) {
+        const key = JSON.stringify([rule.alert, Object.entries(rule.labels).sort()]);
+        assert.ok(!seen.has(key), `${rule.alert}: same labels as another rule of its name (${key})`);
+        seen.set(key, rule.alert);
+      }
+      assert.deepStrictEqual(
+        spec
+          .filter((r) => r.alert !== "FlinkOperatorDown" && r.expr.startsWith("absent("))
+          .map((r) => r.labels),
+        [
+          { namespace: "flink", flink_cluster: "session", severity: "critical" },
+          { namespace: "etl", flink_cluster: "etl", severity: "critical" },
+          { namespace: "flink", job: "flink/minio", severity: "critical" },
+          { namespace: "flink", job: "flink/zookeeper", severity: "critical" },
+        ],
+      );
     });
 
     it("filter on the labels the PodMonitors add", () => {
