@@ -1,0 +1,157 @@
+/**
+ * What the program renders for each stack (Pulumi.<stack>.yaml, under the unit suites' mocks) under Prometheus' own
+ * tools: every PrometheusRule must pass `promtool check rules` with all its lints fatal, name only alerts that
+ * alerts.test.ts unit-tests, and every PromQL query of every dashboard ConfigMap (panel targets and the selectors of
+ * the label_values variables) must parse with Prometheus' parser (`promtool promql format`, which parses and
+ * type-checks the expression without a server). Needs promtool: scripts/build-promtool.sh.
+ */
+import * as assert from "assert";
+import { parseConfig } from "../../components/config/parse";
+import { monitoringWanted } from "../../components/platform";
+import { readStackConfig, stackNames } from "../../stacks/shared/stackFiles";
+import { ofType, RecordedResource, renderRaw } from "../support/mocks";
+import { substituteGrafanaVariables } from "../support/promql";
+import { ALERT_CASES } from "./alertCases";
+import { outputSummary, requirePromtool, runPromtool, scratchDir } from "./promtool";
+
+const PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+
+/** The stacks the project ships; the suite checks each of them. */
+const STACKS = ["dev", "prod", "staging"];
+
+/** Alert names that alerts.test.ts has cases for. */
+const TESTED_ALERTS: ReadonlySet<string> = new Set(ALERT_CASES.map((c) => c.rule.alert));
+
+/** The monitoring component's ConfigMaps: one dashboard each. */
+function dashboardConfigMaps(resources: readonly RecordedResource[]): RecordedResource[] {
+  return ofType(resources, CONFIG_MAP).filter(
+    (c) => c.inputs.metadata?.labels?.["app.kubernetes.io/component"] === "monitoring",
+  );
+}
+
+interface DashboardQuery {
+  readonly where: string;
+  readonly expr: string;
+}
+
+/** The PromQL of a dashboard's JSON model: every panel target, and the selector of every label_values variable. */
+function dashboardQueries(model: any): DashboardQuery[] {
+  const uid = String(model.uid);
+  const queries: DashboardQuery[] = [];
+  let row = "";
+  for (const panel of model.panels ?? []) {
+    if (panel.type === "row") {
+      row = panel.title;
+      continue;
+    }
+    for (const target of panel.targets ?? []) {
+      queries.push({ where: `${uid} / ${row} / ${panel.title} / ${target.refId}`, expr: target.expr });
+    }
+  }
+  for (const variable of model.templating?.list ?? []) {
+    if (variable.type !== "query") {
+      continue;
+    }
+    const match = /^label_values\((.*),\s*[a-zA-Z_][a-zA-Z0-9_]*\)$/s.exec(variable.query);
+    assert.ok(match, `${uid}: variable ${variable.name}: not a label_values(<selector>, <label>) query`);
+    queries.push({ where: `${uid} / variable ${variable.name}`, expr: match[1] });
+  }
+  return queries;
+}
+
+describe("what the stacks render, under promtool", function () {
+  this.timeout(120_000);
+  let scratch: ReturnType<typeof scratchDir>;
+  /** Expressions promtool has parsed already (the stacks share most dashboards). */
+  const parsed = new Map<string, string | undefined>();
+
+  before(function () {
+    requirePromtool(this);
+    scratch = scratchDir();
+  });
+  after(() => scratch?.remove());
+
+  it("covers every stack the project has", () => {
+    assert.deepStrictEqual(stackNames(), STACKS);
+  });
+
+  for (const stack of STACKS) {
+    describe(stack, () => {
+      const config = parseConfig(readStackConfig(stack));
+      const wanted = monitoringWanted(config);
+      let resources: RecordedResource[];
+
+      before(async () => {
+        resources = (await renderRaw(readStackConfig(stack))).resources;
+      });
+
+      if (!wanted) {
+        it("renders no PrometheusRule and no dashboard (monitoring off or no Prometheus Operator)", () => {
+          assert.deepStrictEqual(ofType(resources, PROMETHEUS_RULE), []);
+          assert.deepStrictEqual(dashboardConfigMaps(resources), []);
+        });
+        return;
+      }
+
+      const rules = () => {
+        const found = ofType(resources, PROMETHEUS_RULE);
+        assert.strictEqual(found.length, 1, "PrometheusRules rendered");
+        return found[0];
+      };
+
+      it("its PrometheusRule passes promtool check rules, every lint fatal", () => {
+        const rule = rules();
+        const file = scratch.write(`${stack}-rules.yaml`, rule.inputs.spec);
+        const ruleCount = (rule.inputs.spec.groups as Array<{ rules: unknown[] }>).reduce(
+          (n, group) => n + group.rules.length,
+          0,
+        );
+        assert.ok(ruleCount > 0, "no rule rendered");
+        const { status, output } = runPromtool(
+          ["check", "rules", "--lint=all", "--lint-fatal", file],
+          scratch.dir,
+        );
+        assert.strictEqual(status, 0, outputSummary(output));
+        assert.match(output, new RegExp(`SUCCESS: ${ruleCount} rules found`), outputSummary(output));
+      });
+
+      it("its PrometheusRule names only alerts that have promtool unit tests", () => {
+        const alerts = (
+          rules().inputs.spec.groups as Array<{ rules: Array<{ alert?: string; record?: string }> }>
+        )
+          .flatMap((group) => group.rules)
+          .map((rule) => rule.alert ?? `record ${rule.record}`);
+        assert.deepStrictEqual(
+          [...new Set(alerts.filter((name) => !TESTED_ALERTS.has(name)))],
+          [],
+          "alerts without cases in test/promtool/alertCases.ts",
+        );
+      });
+
+      it("every query of its dashboards parses with Prometheus' PromQL parser", () => {
+        const dashboards = dashboardConfigMaps(resources).flatMap((configMap) =>
+          Object.values(configMap.inputs.data as Record<string, string>).map((json) => JSON.parse(json)),
+        );
+        assert.ok(dashboards.length > 0, "no dashboard ConfigMap rendered");
+        const queries = dashboards.flatMap(dashboardQueries);
+        assert.ok(queries.length >= dashboards.length, "dashboards without queries");
+        const problems = queries.flatMap(({ where, expr }) => {
+          // Grafana replaces its interval variables before the query reaches Prometheus; the others stand inside
+          // label matcher strings, where the parser takes them as text.
+          const source = substituteGrafanaVariables(expr);
+          if (!parsed.has(source)) {
+            const { status, output } = runPromtool(
+              ["--experimental", "promql", "format", source],
+              scratch.dir,
+            );
+            parsed.set(source, status === 0 ? undefined : output.trim());
+          }
+          const problem = parsed.get(source);
+          return problem === undefined ? [] : [`${where}: ${problem}\n    ${expr}`];
+        });
+        assert.deepStrictEqual(problems, [], `${problems.length} of ${queries.length} queries do not parse`);
+      });
+    });
+  }
+});
