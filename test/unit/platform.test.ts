@@ -1,12 +1,42 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { parseConfig } from "../../components/config/parse";
+import { FlinkPlatform } from "../../components/platform";
 import { CHART, FLINK_DEPLOYMENT, ofType, recorded, renderRaw, settled } from "../support/mocks";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 describe("platform", () => {
-  // Retention on destroy is a resource option, which mocks do not see; the integration suite checks it
-  // (the namespace survives `pulumi destroy`).
+  it("keeps every namespace on destroy unless data loss is allowed", async () => {
+    // Retention is a resource option, which mocks do not record: a transformation sees it. The integration suite
+    // asks the API server after a real destroy.
+    for (const allowDataLoss of [false, true]) {
+      const retained: Record<string, boolean | undefined> = {};
+      recorded.length = 0;
+      new FlinkPlatform(
+        `ns-retention-${String(allowDataLoss)}`,
+        {
+          config: parseConfig({
+            platform: { allowDataLoss },
+            flink: { clusters: { a: {}, b: { namespace: "team-b" } } },
+          }),
+        },
+        {
+          transformations: [
+            (args) => {
+              if (args.type === NAMESPACE) {
+                retained[args.props.metadata.name] = args.opts.retainOnDelete;
+              }
+              return undefined;
+            },
+          ],
+        },
+      );
+      await settled();
+      assert.deepStrictEqual(retained, { flink: !allowDataLoss, "team-b": !allowDataLoss });
+    }
+  });
+
   it("creates the platform namespace", async () => {
     const { resources } = await renderRaw({});
     const [ns] = ofType(resources, NAMESPACE);

@@ -29,7 +29,15 @@ describe("durable state and HA", () => {
         (s) => s.inputs.metadata.name === "zookeeper-headless",
       );
       assert.strictEqual(headless?.inputs.spec.publishNotReadyAddresses, true);
-      assert.ok(ofType(resources, PDB).some((p) => p.inputs.metadata.name === "zookeeper"));
+      // A 3-node ensemble keeps its quorum through a drain only if at most one member is down at a time.
+      const pdb = ofType(resources, PDB).find((p) => p.inputs.metadata.name === "zookeeper");
+      assert.deepStrictEqual(pdb?.inputs.spec.maxUnavailable, 1);
+      assert.deepStrictEqual(
+        pdb?.inputs.spec.selector,
+        ofType(resources, "kubernetes:apps/v1:StatefulSet").find(
+          (s) => s.inputs.metadata.name === "zookeeper",
+        )?.inputs.spec.selector,
+      );
       const conf = flinkConfigurationOf(resources);
       assert.strictEqual(conf["high-availability.zookeeper.quorum"], "zookeeper.flink.svc:2181");
       assert.strictEqual(conf["high-availability.zookeeper.path.root"], "/flink/flink/session");
