@@ -248,11 +248,14 @@ export class AutomationStackDriver implements StackDriver {
   }
 }
 
-/** The project's own CLI build (`.toolchain/bin/pulumi`) when there is one, else `pulumi` on PATH. */
-export async function findPulumiCommand(
-  projectRoot: string,
-  exists: (file: string) => boolean,
-): Promise<PulumiCommand | undefined> {
-  const root = path.join(projectRoot, ".toolchain");
-  return exists(path.join(root, "bin", "pulumi")) ? PulumiCommand.get({ root }) : undefined;
+/**
+ * The Automation API's handle on a CLI that preflight found and checked (its own version check, whose floor is far
+ * older than this project's, is skipped). An absolute `command` in a `bin` folder is used as is; anything else is
+ * looked up as `pulumi` on PATH, which is where preflight found it.
+ */
+export function automationCommand(command: string): Promise<PulumiCommand> {
+  const bin = path.dirname(command);
+  return path.isAbsolute(command) && path.basename(bin) === "bin" && path.basename(command) === "pulumi"
+    ? PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: true })
+    : PulumiCommand.get({ skipVersionCheck: true });
 }

@@ -1,31 +1,41 @@
 /**
- * The preview/release tool: `npm run preview -- dev staging`, `npm run release -- --stacks dev,staging,prod`.
- * Wires the real Automation API driver, the environment and the process signals to the orchestration, and writes
- * the reports.
+ * The preview/release tool: `npm run preview -- dev staging`, `npm run release -- --stacks dev,staging,prod`,
+ * `npm run stacks -- init dev`. Checks the environment first (preflight.ts: the CLI, its
+ * version, the passphrase, the backend), then wires the real Automation API driver and the process signals to the
+ * orchestration, and writes the reports.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { OPERATOR_VERSION } from "../components/flink/operator";
 import { abortableSleep, abortOnSignals } from "./abort";
-import { AutomationStackDriver, findPulumiCommand } from "./automationDriver";
+import { automationCommand, AutomationStackDriver, commandFailure } from "./automationDriver";
 import { CliCommand, parseCommandLine, ReportPaths, USAGE, UsageError } from "./cliArgs";
-import { EnvironmentError, resolveEnvironment } from "./environment";
+import { EnvironmentError } from "./environment";
 import { runPreview, runRelease } from "./orchestrator";
+import { preflight } from "./preflight";
 import { renderJson, RunReport } from "./report/model";
 import { renderMarkdown } from "./report/markdown";
 import { PROJECT_ROOT } from "./shared/stackFiles";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Where the commands run; the unit suites point them at a scratch project and a made-up environment. */
+export interface MainOptions {
+  /** The project root: Pulumi.yaml, the stack files, .toolchain/ (default: this checkout). */
+  readonly projectRoot?: string;
+  /** The environment (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** The commit being run: CI's, or the checkout's. */
-function revision(): string | undefined {
-  if (process.env.GITHUB_SHA) {
-    return process.env.GITHUB_SHA.slice(0, 12);
+function revision(projectRoot: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_SHA) {
+    return env.GITHUB_SHA.slice(0, 12);
   }
   try {
     return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], {
-      cwd: PROJECT_ROOT,
+      cwd: projectRoot,
       stdio: ["ignore", "pipe", "ignore"],
     })
       .toString()
@@ -54,30 +64,38 @@ function exitCode(report: RunReport): number {
   return report.status === "succeeded" ? 0 : 1;
 }
 
-async function run(command: Exclude<CliCommand, { kind: "help" }>): Promise<number> {
-  const environment = resolveEnvironment(process.env, PROJECT_ROOT);
+async function run(
+  command: Exclude<CliCommand, { kind: "help" }>,
+  projectRoot: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const checked = await preflight({
+    projectRoot,
+    env,
+    stacks: command.stacks,
+    creates: command.kind === "init",
+  });
+  const { environment } = checked;
   environment.notes.forEach((note) => log(`note: ${note}`));
-  if (environment.localStateDir) {
-    fs.mkdirSync(environment.localStateDir, { recursive: true });
-  }
-  const pulumiCommand = await findPulumiCommand(PROJECT_ROOT, fs.existsSync);
-  const envVars: Record<string, string> = { ...environment.envVars };
-  if (pulumiCommand) {
-    // The language host and bundled plugins sit next to the project's own CLI build.
-    envVars.PATH = `${path.dirname(pulumiCommand.command)}${path.delimiter}${process.env.PATH ?? ""}`;
-    log(`using ${pulumiCommand.command}`);
-  }
+  log(`using ${checked.cli.command} (${checked.cli.version.text})`);
   const quiet = command.kind === "init" || command.quiet;
   const driver = new AutomationStackDriver({
-    workDir: PROJECT_ROOT,
-    envVars,
-    ...(pulumiCommand ? { pulumiCommand } : {}),
+    workDir: projectRoot,
+    envVars: checked.envVars,
+    pulumiCommand: await automationCommand(checked.cli.command),
     ...(quiet ? {} : { onOutput: (text: string) => process.stdout.write(text) }),
   });
 
   if (command.kind === "init") {
     for (const stack of command.stacks) {
-      await driver.create(stack, environment.secretsProvider);
+      try {
+        await driver.create(stack, environment.secretsProvider);
+      } catch (err) {
+        log(
+          `error: cannot create stack ${stack}: ${commandFailure(err instanceof Error ? err : new Error(String(err)))}`,
+        );
+        return 1;
+      }
       log(`created stack ${stack} in ${environment.backendUrl}`);
     }
     return 0;
@@ -86,7 +104,7 @@ async function run(command: Exclude<CliCommand, { kind: "help" }>): Promise<numb
   const controller = new AbortController();
   const removeHandlers = abortOnSignals(controller, process.stdin.isTTY === true, log);
   try {
-    const rev = revision();
+    const rev = revision(projectRoot, env);
     const ctx = {
       driver,
       signal: controller.signal,
@@ -123,7 +141,9 @@ async function run(command: Exclude<CliCommand, { kind: "help" }>): Promise<numb
   }
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+  const env = options.env ?? process.env;
   let command: CliCommand;
   try {
     command = parseCommandLine(argv);
@@ -139,7 +159,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    return await run(command);
+    return await run(command, projectRoot, env);
   } catch (err) {
     if (err instanceof EnvironmentError) {
       log(`error: ${err.message}`);

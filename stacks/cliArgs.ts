@@ -36,7 +36,8 @@ release only:
 
 Environment: PULUMI_BACKEND_URL (default: file backend in .pulumi-state/), PULUMI_CONFIG_PASSPHRASE or
 PULUMI_CONFIG_PASSPHRASE_FILE, FLINK_PLATFORM_SECRETS_PROVIDER (secrets provider for init, e.g. awskms://...).
-Exit codes: 0 done, 1 a stack failed or was blocked, 2 bad arguments or environment, 130/143 aborted by SIGINT/SIGTERM.`;
+Exit codes: 0 done, 1 a stack failed or was blocked, 2 bad arguments or environment
+(no Pulumi CLI or too old, backend unreachable, passphrase missing), 130/143 aborted by SIGINT/SIGTERM.`;
 
 export class UsageError extends Error {}
 

@@ -158,6 +158,7 @@ describe("environment", () => {
       backendUrl: "file:///repo/.pulumi-state",
       localBackend: true,
       localStateDir: "/repo/.pulumi-state",
+      fileBackendDir: "/repo/.pulumi-state",
       envVars: { PULUMI_BACKEND_URL: "file:///repo/.pulumi-state", PULUMI_SKIP_UPDATE_CHECK: "true" },
       notes: ["PULUMI_BACKEND_URL is not set: using the local file backend file:///repo/.pulumi-state"],
     });
@@ -179,13 +180,8 @@ describe("environment", () => {
     assert.strictEqual(env.envVars.PULUMI_BACKEND_URL, "s3://flink-state/platform");
   });
 
-  it("warns when passphrase stacks could not be opened, and refuses a bogus provider", () => {
-    const env = resolveEnvironment({ PULUMI_BACKEND_URL: "file:///state" }, "/repo");
-    assert.match(env.notes[0], /PULUMI_CONFIG_PASSPHRASE .* is not set/);
-    assert.deepStrictEqual(
-      resolveEnvironment({ PULUMI_BACKEND_URL: "x", PULUMI_CONFIG_PASSPHRASE_FILE: "/p" }, "/r").notes,
-      [],
-    );
+  it("refuses a bogus secrets provider; the passphrase is preflight's to check, per stack", () => {
+    assert.deepStrictEqual(resolveEnvironment({ PULUMI_BACKEND_URL: "file:///state" }, "/repo").notes, []);
     assert.throws(
       () => resolveEnvironment({ FLINK_PLATFORM_SECRETS_PROVIDER: "kms:my-key" }, "/repo"),
       (err: unknown) => err instanceof EnvironmentError && /is not a secrets provider/.test(err.message),
