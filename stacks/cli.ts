@@ -1,11 +1,12 @@
 /**
  * The preview/release tool: `npm run preview -- dev staging`, `npm run release -- --stacks dev,staging,prod`,
- * `npm run stacks -- init dev`. Checks the environment first (preflight.ts: the CLI, its
+ * `npm run stacks -- init dev`, `npm run render -- dev`. Checks the environment first (preflight.ts: the CLI, its
  * version, the passphrase, the backend), then wires the real Automation API driver and the process signals to the
  * orchestration, and writes the reports.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { OPERATOR_VERSION } from "../components/flink/operator";
 import { abortableSleep, abortOnSignals } from "./abort";
@@ -14,6 +15,9 @@ import { CliCommand, parseCommandLine, ReportPaths, USAGE, UsageError } from "./
 import { EnvironmentError } from "./environment";
 import { runPreview, runRelease } from "./orchestrator";
 import { preflight } from "./preflight";
+import { resolvePulumiCli } from "./pulumiCli";
+import { runRender } from "./render";
+import { AutomationRenderDriver } from "./renderDriver";
 import { renderJson, RunReport } from "./report/model";
 import { renderMarkdown } from "./report/markdown";
 import { PROJECT_ROOT } from "./shared/stackFiles";
@@ -64,8 +68,50 @@ function exitCode(report: RunReport): number {
   return report.status === "succeeded" ? 0 : 1;
 }
 
+/** The exit code of a run stopped by a signal. */
+function abortExitCode(signal: AbortSignal): number {
+  const reason: unknown = signal.reason;
+  return typeof reason === "object" && reason !== null && (reason as { signal?: string }).signal === "SIGTERM"
+    ? 143
+    : 130;
+}
+
+async function render(
+  command: Extract<CliCommand, { kind: "render" }>,
+  projectRoot: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  // No backend and no passphrase to check: the render brings its own. Only the CLI must be there and new enough.
+  const cli = await resolvePulumiCli(projectRoot, env);
+  log(`using ${cli.command} (${cli.version.text})`);
+  const driver = new AutomationRenderDriver({
+    projectRoot,
+    pulumiCommand: await automationCommand(cli.command),
+    // The language host and bundled plugins sit next to the CLI.
+    env: { ...env, PATH: `${path.dirname(cli.command)}${path.delimiter}${env.PATH ?? ""}` },
+    tempRoot: env.TMPDIR?.trim() || os.tmpdir(),
+    ...(command.quiet ? {} : { onOutput: (text: string) => process.stderr.write(text) }),
+  });
+  const controller = new AbortController();
+  const removeHandlers = abortOnSignals(controller, process.stdin.isTTY === true, log);
+  try {
+    const code = await runRender(command, {
+      driver,
+      projectRoot,
+      // npm runs scripts in the project root; a relative dir means where the user typed the command.
+      cwd: env.INIT_CWD ?? process.cwd(),
+      signal: controller.signal,
+      print: (line) => process.stdout.write(`${line}\n`),
+      log,
+    });
+    return controller.signal.aborted ? abortExitCode(controller.signal) : code;
+  } finally {
+    removeHandlers();
+  }
+}
+
 async function run(
-  command: Exclude<CliCommand, { kind: "help" }>,
+  command: Exclude<CliCommand, { kind: "help" | "render" }>,
   projectRoot: string,
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
@@ -159,7 +205,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return 0;
   }
   try {
-    return await run(command, projectRoot, env);
+    return command.kind === "render"
+      ? await render(command, projectRoot, env)
+      : await run(command, projectRoot, env);
   } catch (err) {
     if (err instanceof EnvironmentError) {
       log(`error: ${err.message}`);

@@ -10,6 +10,7 @@ export const USAGE = `Usage:
   npm run preview -- <stack...> [options]
   npm run release -- --stacks dev,staging,prod [--set path=value ...] [--allow-replace pattern ...] [options]
   npm run stacks -- init <stack...>
+  npm run render -- <stack> [dir]
 
 preview   previews each stack with the diff; writes a markdown summary for a pull-request comment and a JSON
           report; exits 1 if any stack fails to preview.
@@ -17,6 +18,8 @@ release   for each stack in order: apply the --set values, refresh, preview, sto
           delete unless allowed, update, check that a second preview shows no changes, smoke-check the outputs.
           Stops at the first failing stack; exits 1 then.
 init      creates stacks in the backend (the other commands never create stacks).
+render    renders Pulumi.<stack>.yaml's manifests to dir (default rendered/<stack>) with the real engine, offline:
+          a throw-away stack in a throw-away local backend, no cluster, no login; prints the Secrets to provide.
 
 Options:
   --markdown <file>          markdown summary (default .release-bot/<command>.md)
@@ -36,7 +39,7 @@ release only:
 
 Environment: PULUMI_BACKEND_URL (default: file backend in .pulumi-state/), PULUMI_CONFIG_PASSPHRASE or
 PULUMI_CONFIG_PASSPHRASE_FILE, FLINK_PLATFORM_SECRETS_PROVIDER (secrets provider for init, e.g. awskms://...).
-Exit codes: 0 done, 1 a stack failed or was blocked, 2 bad arguments or environment
+Exit codes: 0 done, 1 a stack failed or was blocked (render: the render failed), 2 bad arguments or environment
 (no Pulumi CLI or too old, backend unreachable, passphrase missing), 130/143 aborted by SIGINT/SIGTERM.`;
 
 export class UsageError extends Error {}
@@ -55,6 +58,15 @@ interface Common {
 export type CliCommand =
   | { readonly kind: "help" }
   | { readonly kind: "init"; readonly stacks: readonly string[] }
+  | {
+      readonly kind: "render";
+      /** The stack file to render, `Pulumi.<stack>.yaml`. */
+      readonly stack: string;
+      /** Where the manifests go, relative to the working directory; unset: `rendered/<stack>` in the project. */
+      readonly dir?: string;
+      /** Do not stream the engine's output (default false). */
+      readonly quiet: boolean;
+    }
   | (Common & { readonly kind: "preview"; readonly stacks: readonly string[] })
   | (Common & {
       readonly kind: "release";
@@ -108,13 +120,50 @@ const OPTIONS = {
 
 const RELEASE_ONLY = ["stacks", "set", "allow-replace", "message"] as const;
 
+/** `render <stack> [dir] [--quiet]`. */
+function parseRender(rest: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} (render takes <stack> [dir] and --quiet)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    return { kind: "help" };
+  }
+  const [stack, dir, ...extra] = positionals;
+  if (stack === undefined) {
+    throw new UsageError("render needs a stack: render <stack> [dir], e.g. render dev");
+  }
+  // A stack file name, not org/project/stack: render reads Pulumi.<stack>.yaml, not a backend.
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack) || /^\.+$/.test(stack)) {
+    throw new UsageError(`'${stack}' is not a stack file name (render reads Pulumi.<stack>.yaml)`);
+  }
+  if (extra.length > 0) {
+    throw new UsageError(`unexpected argument '${extra[0]}': render takes <stack> [dir]`);
+  }
+  if (dir !== undefined && !dir.trim()) {
+    throw new UsageError("render needs a directory name, or none for rendered/<stack>");
+  }
+  return { kind: "render", stack, ...(dir !== undefined ? { dir } : {}), quiet: values.quiet === true };
+}
+
 export function parseCommandLine(argv: readonly string[]): CliCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     return { kind: "help" };
   }
-  if (command !== "preview" && command !== "release" && command !== "init") {
-    throw new UsageError(`unknown command '${command}': use preview, release or init`);
+  if (command !== "preview" && command !== "release" && command !== "init" && command !== "render") {
+    throw new UsageError(`unknown command '${command}': use preview, release, init or render`);
+  }
+  if (command === "render") {
+    return parseRender(rest);
   }
   let parsed;
   try {

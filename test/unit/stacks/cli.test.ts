@@ -74,7 +74,7 @@ describe("command line", () => {
   });
 
   const errors: [string[], RegExp][] = [
-    [["deploy", "dev"], /unknown command 'deploy': use preview, release or init/],
+    [["deploy", "dev"], /unknown command 'deploy': use preview, release, init or render/],
     [["preview"], /name at least one stack \(preview <stack\.\.\.>\)/],
     [["preview", "dev", "dev"], /stack 'dev' is named twice/],
     [["preview", "dev/../prod"], /'dev\/\.\.\/prod' is not a stack name/],

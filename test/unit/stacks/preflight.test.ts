@@ -103,6 +103,7 @@ describe("environment problems end a command with one line and exit 2", () => {
     ["preview", "dev"],
     ["release", "--stacks", "dev"],
     ["init", "dev"],
+    ["render", "dev"],
   ]) {
     it(`${argv[0]}: no pulumi on PATH`, async () => {
       setUp({ withoutCli: true });
