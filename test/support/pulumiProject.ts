@@ -118,8 +118,17 @@ export class PulumiProject {
    * `pulumi up` waits for it).
    */
   exec(command: string, args: readonly string[]): Promise<{ status: number | null; output: string }> {
+    return this.execIn(this.dir, command, args);
+  }
+
+  /** Run a command in another directory with the project's environment (the preview benchmark's empty program). */
+  execIn(
+    cwd: string,
+    command: string,
+    args: readonly string[],
+  ): Promise<{ status: number | null; output: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd: this.dir, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(command, args, { cwd, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
       const chunks: Buffer[] = [];
       child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
       child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
