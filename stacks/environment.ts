@@ -143,18 +143,26 @@ export function initUsesPassphrase(
 
 /**
  * The one line for stacks that need a passphrase the environment does not give, or undefined. `passphraseFileError`
- * is why PULUMI_CONFIG_PASSPHRASE_FILE cannot be read, when it is set and cannot.
+ * is why PULUMI_CONFIG_PASSPHRASE_FILE cannot be read, when it is set and cannot; `creating`: the stacks are about to
+ * be created (`init`), so the passphrase is a new one, or a KMS provider avoids it.
  */
 export function passphraseProblem(
   stacks: readonly string[],
   env: NodeJS.ProcessEnv,
   passphraseFileError?: string,
+  creating = false,
 ): string | undefined {
   if (stacks.length === 0 || env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
     return undefined;
   }
   const which = `${stacks.length === 1 ? "stack" : "stacks"} ${stacks.join(", ")}`;
   const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (file === undefined && creating) {
+    return (
+      `init would create ${which} with the passphrase secrets provider, and neither PULUMI_CONFIG_PASSPHRASE nor ` +
+      `PULUMI_CONFIG_PASSPHRASE_FILE is set: export one with a passphrase you keep, or set ${SECRETS_PROVIDER_VAR} to a KMS key`
+    );
+  }
   if (file === undefined) {
     return (
       `${which} ${stacks.length === 1 ? "encrypts its" : "encrypt their"} secrets with a passphrase, and neither ` +

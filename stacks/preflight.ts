@@ -108,6 +108,7 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
     needPassphrase,
     options.env,
     unreadable(options.env.PULUMI_CONFIG_PASSPHRASE_FILE),
+    options.creates === true,
   );
   if (passphrase) {
     throw new EnvironmentError(passphrase);

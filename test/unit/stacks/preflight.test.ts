@@ -186,7 +186,11 @@ describe("environment problems end a command with one line and exit 2", () => {
     const env = { PULUMI_BACKEND_URL: `file://${state}` };
     const { result, stderr } = await run(["init", "dev"], env);
     assert.strictEqual(result, 2);
-    assert.match(stderr[0], /^error: stack dev encrypts its secrets with a passphrase, and neither/);
+    assert.deepStrictEqual(stderr, [
+      "error: init would create stack dev with the passphrase secrets provider, and neither PULUMI_CONFIG_PASSPHRASE " +
+        "nor PULUMI_CONFIG_PASSPHRASE_FILE is set: export one with a passphrase you keep, or set " +
+        "FLINK_PLATFORM_SECRETS_PROVIDER to a KMS key",
+    ]);
     // With a KMS key the passphrase check passes, and the stand-in refuses the next step (the real stack init).
     const kms = await run(["init", "dev"], { ...env, FLINK_PLATFORM_SECRETS_PROVIDER: "awskms://alias/x" });
     assert.strictEqual(kms.result, 1);
