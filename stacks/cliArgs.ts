@@ -37,7 +37,7 @@ release only:
                              (\`*\` matches anything), e.g. kubernetes:core/v1:PersistentVolumeClaim
   --message <text>           message recorded with each update
 
-Environment: PULUMI_BACKEND_URL (default: file backend in .pulumi-state/), PULUMI_CONFIG_PASSPHRASE or
+Environment: PULUMI_BACKEND_URL (default: the backend of 'pulumi login'), PULUMI_CONFIG_PASSPHRASE or
 PULUMI_CONFIG_PASSPHRASE_FILE, FLINK_PLATFORM_SECRETS_PROVIDER (secrets provider for init, e.g. awskms://...).
 Exit codes: 0 done, 1 a stack failed or was blocked (render: the render failed), 2 bad arguments or environment
 (no Pulumi CLI or too old, backend unreachable, passphrase missing), 130/143 aborted by SIGINT/SIGTERM.`;

@@ -2,7 +2,8 @@
  * Where the stacks live and how their secrets are encrypted, from the environment:
  *
  * - `PULUMI_BACKEND_URL`: the state backend (`s3://bucket/prefix`, `azblob://…`, `gs://…`, `https://api.pulumi.com`,
- *   `file://…`). Unset: a file backend in `.pulumi-state/` under the project (git-ignored), for local runs.
+ *   `file://…`). Unset: the backend the Pulumi CLI is logged in to (`pulumi login`, `pulumi login --local`), the
+ *   same one `pulumi up` uses, so that a stack made by `init` is the stack `pulumi` sees.
  * - `PULUMI_CONFIG_PASSPHRASE` or `PULUMI_CONFIG_PASSPHRASE_FILE`: the passphrase of stacks that use the passphrase
  *   secrets provider (read by the Pulumi CLI itself).
  * - `FLINK_PLATFORM_SECRETS_PROVIDER`: the secrets provider new stacks get (`init` only), e.g.
@@ -18,25 +19,21 @@ import * as os from "os";
 import * as path from "path";
 
 export const SECRETS_PROVIDER_VAR = "FLINK_PLATFORM_SECRETS_PROVIDER";
-export const LOCAL_STATE_DIR = ".pulumi-state";
 
 const SECRETS_PROVIDER = /^(passphrase|default|(awskms|gcpkms|azurekeyvault|hashivault):\/\/.+)$/;
 /** The backend URL schemes the Pulumi CLI knows; anything else it would take for a Pulumi Cloud URL. */
 const BACKEND_SCHEMES = ["file", "s3", "gs", "azblob", "http", "https"];
 
 export interface BotEnvironment {
-  readonly backendUrl: string;
-  /** True when no PULUMI_BACKEND_URL was given and the local file backend is used. */
-  readonly localBackend: boolean;
-  /** Directory of the local file backend, when used. */
-  readonly localStateDir?: string;
-  /** Directory of a file backend (the local one or a `file://` PULUMI_BACKEND_URL), which must exist. */
+  /** The backend: PULUMI_BACKEND_URL, or the CLI's login (known once preflight asked `pulumi whoami`). */
+  readonly backendUrl?: string;
+  /** Directory of a `file://` PULUMI_BACKEND_URL, which must exist before the CLI opens it. */
   readonly fileBackendDir?: string;
   /** Secrets provider for new stacks; the CLI's default (passphrase on a self-managed backend) when unset. */
   readonly secretsProvider?: string;
   /** Extra environment for every `pulumi` command. */
   readonly envVars: Readonly<Record<string, string>>;
-  /** Things worth telling the user before anything runs. */
+  /** Things worth telling the operator before the run starts. */
   readonly notes: readonly string[];
 }
 
@@ -56,16 +53,14 @@ export function fileBackendPath(url: string, projectRoot: string, home = os.home
   return path.resolve(projectRoot, expanded);
 }
 
+/** The backend settings and secrets provider the environment names; throws EnvironmentError for nonsense. */
 export function resolveEnvironment(env: NodeJS.ProcessEnv, projectRoot: string): BotEnvironment {
-  const notes: string[] = [];
-  const given = env.PULUMI_BACKEND_URL?.trim();
-  const localStateDir = path.join(projectRoot, LOCAL_STATE_DIR);
-  const backendUrl = given || `file://${localStateDir}`;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(backendUrl)?.[1]?.toLowerCase();
-  if (given && (scheme === undefined || !BACKEND_SCHEMES.includes(scheme))) {
+  const given = env.PULUMI_BACKEND_URL?.trim() || undefined;
+  const scheme = given && /^([a-z][a-z0-9+.-]*):\/\//i.exec(given)?.[1]?.toLowerCase();
+  if (given && (!scheme || !BACKEND_SCHEMES.includes(scheme))) {
     throw new EnvironmentError(
       `PULUMI_BACKEND_URL='${given}' is not a backend URL: use file://<dir>, s3://<bucket>, gs://<bucket>, ` +
-        "azblob://<container> or https://<Pulumi Cloud>, or unset it for the local file backend in .pulumi-state/",
+        "azblob://<container> or https://<Pulumi Cloud>, or unset it for the backend of `pulumi login`",
     );
   }
   const secretsProvider = env[SECRETS_PROVIDER_VAR]?.trim() || undefined;
@@ -75,27 +70,27 @@ export function resolveEnvironment(env: NodeJS.ProcessEnv, projectRoot: string):
         "awskms://, gcpkms://, azurekeyvault:// or hashivault:// key URL",
     );
   }
-  if (!given) {
-    notes.push(`PULUMI_BACKEND_URL is not set: using the local file backend ${backendUrl}`);
-  }
-  const fileBackendDir = fileBackendPath(backendUrl, projectRoot);
+  const fileBackendDir = given ? fileBackendPath(given, projectRoot) : undefined;
   return {
-    backendUrl,
-    localBackend: !given,
-    ...(given ? {} : { localStateDir }),
+    ...(given ? { backendUrl: given } : {}),
     ...(fileBackendDir ? { fileBackendDir } : {}),
     ...(secretsProvider ? { secretsProvider } : {}),
-    envVars: { PULUMI_BACKEND_URL: backendUrl, PULUMI_SKIP_UPDATE_CHECK: "true" },
-    notes,
+    envVars: { ...(given ? { PULUMI_BACKEND_URL: given } : {}), PULUMI_SKIP_UPDATE_CHECK: "true" },
+    notes: [],
   };
 }
+
+/** The one line for a CLI that is logged in to no backend, while PULUMI_BACKEND_URL is unset. */
+export const NOT_LOGGED_IN =
+  "the Pulumi CLI is not logged in to a backend and PULUMI_BACKEND_URL is not set: run `pulumi login --local` " +
+  "(a file backend in ~/.pulumi), `pulumi login <url>` for your team's backend, or set PULUMI_BACKEND_URL";
 
 /** The fix for a backend the CLI cannot open or log in to, by the kind of backend. */
 export function backendFix(backendUrl: string): string {
   const scheme = /^([a-z0-9+.-]+):\/\//i.exec(backendUrl)?.[1]?.toLowerCase();
   switch (scheme) {
     case "file":
-      return "PULUMI_BACKEND_URL must name a directory this user can create and write (or unset it for .pulumi-state/)";
+      return "PULUMI_BACKEND_URL must name a directory this user can create and write";
     case "s3":
       return "check the bucket, and the AWS credentials and region (AWS_PROFILE or AWS_ACCESS_KEY_ID, AWS_REGION or ?region= in the URL)";
     case "gs":
@@ -132,9 +127,10 @@ export function usesPassphrase(stackFile: unknown): boolean {
 }
 
 /** Whether `init` would create passphrase stacks: asked for, or the CLI's default outside Pulumi Cloud. */
-export function initUsesPassphrase(
-  environment: Pick<BotEnvironment, "secretsProvider" | "backendUrl">,
-): boolean {
+export function initUsesPassphrase(environment: {
+  readonly secretsProvider?: string;
+  readonly backendUrl: string;
+}): boolean {
   if (environment.secretsProvider !== undefined) {
     return environment.secretsProvider === "passphrase";
   }

@@ -1,7 +1,8 @@
 /**
  * What the preview, release and stacks commands check before they touch a stack, in this order: the environment
  * variables make sense, there is a Pulumi CLI and it is new enough, every stack that encrypts its secrets with a
- * passphrase can get it, and the backend can be reached and logged in to (a `file://` directory is created first).
+ * passphrase can get it, and the backend can be reached and logged in to (a `file://` directory is created first):
+ * PULUMI_BACKEND_URL, else the one the CLI is logged in to, so that the commands and `pulumi up` see the same stacks.
  * Each problem is an EnvironmentError with one line that names the fix; the commands exit 2 on it.
  */
 import { execFile } from "child_process";
@@ -14,6 +15,7 @@ import {
   BotEnvironment,
   EnvironmentError,
   initUsesPassphrase,
+  NOT_LOGGED_IN,
   passphraseProblem,
   resolveEnvironment,
   usesPassphrase,
@@ -32,7 +34,8 @@ export interface PreflightOptions {
 }
 
 export interface PreflightResult {
-  readonly environment: BotEnvironment;
+  /** The environment, with the backend known. */
+  readonly environment: BotEnvironment & { readonly backendUrl: string };
   readonly cli: PulumiCli;
   /** Environment for every `pulumi` command: the backend, and the CLI's own folder first on PATH. */
   readonly envVars: Readonly<Record<string, string>>;
@@ -76,42 +79,77 @@ function cliError(stderr: string, fallback: string): string {
   return [...lines].reverse().find((l) => l.startsWith("error:")) ?? lines.pop() ?? fallback;
 }
 
-/** `pulumi whoami` against the backend: it opens a file or bucket backend and logs in to a cloud one. */
-function checkLogin(cli: PulumiCli, backendUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Whether `pulumi whoami` failed because the CLI has no login, rather than a backend that does not answer. */
+export function isNotLoggedIn(cliError: string): boolean {
+  return /requires logging in|not logged in|PULUMI_ACCESS_TOKEN must be set/i.test(cliError);
+}
+
+/** The backend URL in the output of `pulumi whoami --json`, if it has one. */
+export function whoamiUrl(stdout: string): string | undefined {
+  try {
+    const url = (JSON.parse(stdout) as { url?: unknown }).url;
+    return typeof url === "string" && url !== "" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `pulumi whoami` against the backend: it opens a file or bucket backend and logs in to a cloud one. Returns the
+ * backend's URL: `given` (PULUMI_BACKEND_URL), else the one the CLI is logged in to.
+ */
+function checkLogin(cli: PulumiCli, given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       cli.command,
-      ["whoami", "--non-interactive"],
+      ["whoami", "--json", "--non-interactive"],
       { env, timeout: 120_000, encoding: "utf8" },
-      (error, _stdout, stderr) => {
-        if (!error) {
-          resolve();
+      (error, stdout, stderr) => {
+        const url = given ?? whoamiUrl(stdout);
+        if (!error && url) {
+          resolve(url);
           return;
         }
-        const reason = error.killed ? "no answer within 120s" : cliError(stderr, error.message);
-        reject(new EnvironmentError(backendProblem(backendUrl, reason)));
+        const reason = error
+          ? error.killed
+            ? "no answer within 120s"
+            : cliError(stderr, error.message)
+          : `\`pulumi whoami\` named no backend (${stdout.trim().slice(0, 80)})`;
+        if (given) {
+          reject(new EnvironmentError(backendProblem(given, reason)));
+        } else if (isNotLoggedIn(reason)) {
+          reject(new EnvironmentError(NOT_LOGGED_IN));
+        } else {
+          reject(
+            new EnvironmentError(
+              `cannot use the backend the Pulumi CLI is logged in to: ${reason.replace(/^error:\s*/, "")}. Fix: ` +
+                "`pulumi login` again (or `pulumi login --local`), or set PULUMI_BACKEND_URL",
+            ),
+          );
+        }
       },
     );
   });
 }
 
+function checkPassphrase(stacks: readonly string[], env: NodeJS.ProcessEnv, creating: boolean): void {
+  const problem = passphraseProblem(stacks, env, unreadable(env.PULUMI_CONFIG_PASSPHRASE_FILE), creating);
+  if (problem) {
+    throw new EnvironmentError(problem);
+  }
+}
+
+/**
+ * Check the environment for a command on `stacks` (see the top of this file); returns the CLI, the backend and the
+ * environment for every `pulumi` command, with the backend fixed to the one checked.
+ */
 export async function preflight(options: PreflightOptions): Promise<PreflightResult> {
   const environment = resolveEnvironment(options.env, options.projectRoot);
   const cli = await resolvePulumiCli(options.projectRoot, options.env);
-  const needPassphrase =
-    options.creates === true
-      ? initUsesPassphrase(environment)
-        ? [...options.stacks]
-        : []
-      : passphraseStacks(options.stacks, options.projectRoot);
-  const passphrase = passphraseProblem(
-    needPassphrase,
-    options.env,
-    unreadable(options.env.PULUMI_CONFIG_PASSPHRASE_FILE),
-    options.creates === true,
-  );
-  if (passphrase) {
-    throw new EnvironmentError(passphrase);
+  const creates = options.creates === true;
+  if (!creates) {
+    // Before the backend is asked: the stack files say which stacks need the passphrase.
+    checkPassphrase(passphraseStacks(options.stacks, options.projectRoot), options.env, false);
   }
   if (environment.fileBackendDir) {
     try {
@@ -121,11 +159,29 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
       throw new EnvironmentError(backendDirProblem(environment.fileBackendDir, e.code ?? e.message));
     }
   }
-  const envVars = {
+  // The language host and bundled plugins sit next to the CLI.
+  const pathValue = `${path.dirname(cli.command)}${path.delimiter}${options.env.PATH ?? ""}`;
+  const backendUrl = await checkLogin(cli, environment.backendUrl, {
+    ...options.env,
     ...environment.envVars,
-    // The language host and bundled plugins sit next to the CLI.
-    PATH: `${path.dirname(cli.command)}${path.delimiter}${options.env.PATH ?? ""}`,
+    PATH: pathValue,
+  });
+  if (creates) {
+    // New stacks get the passphrase provider unless a KMS key is named, and outside Pulumi Cloud.
+    const secretsProvider = environment.secretsProvider;
+    const passphrase = initUsesPassphrase({ backendUrl, ...(secretsProvider ? { secretsProvider } : {}) });
+    checkPassphrase(passphrase ? options.stacks : [], options.env, true);
+  }
+  const notes = environment.backendUrl
+    ? environment.notes
+    : [
+        ...environment.notes,
+        `PULUMI_BACKEND_URL is not set: using the backend of \`pulumi login\`, ${backendUrl}`,
+      ];
+  return {
+    environment: { ...environment, backendUrl, notes },
+    cli,
+    // Every later command on the backend checked, even if the CLI's login changes during the run.
+    envVars: { ...environment.envVars, PULUMI_BACKEND_URL: backendUrl, PATH: pathValue },
   };
-  await checkLogin(cli, environment.backendUrl, { ...options.env, ...envVars });
-  return { environment, cli, envVars };
 }

@@ -152,16 +152,9 @@ describe("command line", () => {
 });
 
 describe("environment", () => {
-  it("defaults to a file backend under the project and says so", () => {
+  it("leaves the backend to the CLI's login when PULUMI_BACKEND_URL is unset", () => {
     const env = resolveEnvironment({ PULUMI_CONFIG_PASSPHRASE: "x" }, "/repo");
-    assert.deepStrictEqual(env, {
-      backendUrl: "file:///repo/.pulumi-state",
-      localBackend: true,
-      localStateDir: "/repo/.pulumi-state",
-      fileBackendDir: "/repo/.pulumi-state",
-      envVars: { PULUMI_BACKEND_URL: "file:///repo/.pulumi-state", PULUMI_SKIP_UPDATE_CHECK: "true" },
-      notes: ["PULUMI_BACKEND_URL is not set: using the local file backend file:///repo/.pulumi-state"],
-    });
+    assert.deepStrictEqual(env, { envVars: { PULUMI_SKIP_UPDATE_CHECK: "true" }, notes: [] });
   });
 
   it("takes the backend and a KMS secrets provider from the environment", () => {
@@ -173,8 +166,6 @@ describe("environment", () => {
       "/repo",
     );
     assert.strictEqual(env.backendUrl, "s3://flink-state/platform");
-    assert.strictEqual(env.localBackend, false);
-    assert.strictEqual(env.localStateDir, undefined);
     assert.strictEqual(env.secretsProvider, "awskms://alias/flink-platform?region=eu-central-1");
     assert.deepStrictEqual(env.notes, []);
     assert.strictEqual(env.envVars.PULUMI_BACKEND_URL, "s3://flink-state/platform");

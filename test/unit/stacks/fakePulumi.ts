@@ -1,7 +1,8 @@
 /**
  * A scratch project and a stand-in `pulumi` for the environment suites: the commands find the stand-in on PATH
  * exactly as they find a real CLI, run it with the real code paths, and get what the script is told to answer.
- * `version` prints FAKE_PULUMI_VERSION (or the given version); `whoami` fails with FAKE_WHOAMI_ERROR when set;
+ * `version` prints FAKE_PULUMI_VERSION (or the given version); `whoami --json` fails with FAKE_WHOAMI_ERROR when
+ * set, else names PULUMI_BACKEND_URL or the login FAKE_LOGIN (default file://~);
  * anything else fails, so a test notices when a command got further than the check it is about. Made `renders`, it
  * also plays the engine of a render: `stack init` succeeds, `up` writes a CRD and a Deployment (and a Secret when
  * FAKE_RENDER_SECRET is set) into the stack file's renderYamlToDirectory, or fails with FAKE_UP_ERROR, and `stack
@@ -58,7 +59,8 @@ export function scratchProject(
       "PATH=$PATH:/usr/bin:/bin",
       'case "$1" in',
       `  version) echo "\${FAKE_PULUMI_VERSION:-${options.version ?? "v3.274.1"}}" ;;`,
-      '  whoami) if [ -n "$FAKE_WHOAMI_ERROR" ]; then echo "error: $FAKE_WHOAMI_ERROR" >&2; exit 1; fi; echo tester ;;',
+      '  whoami) if [ -n "$FAKE_WHOAMI_ERROR" ]; then echo "error: $FAKE_WHOAMI_ERROR" >&2; exit 1; fi',
+      '    echo "{\\"user\\": \\"tester\\", \\"url\\": \\"${PULUMI_BACKEND_URL:-${FAKE_LOGIN:-file://~}}\\"}" ;;',
       ...(options.renders ? RENDER_BRANCHES : []),
       '  *) echo "error: the stand-in pulumi does not do $*" >&2; exit 1 ;;',
       "esac",

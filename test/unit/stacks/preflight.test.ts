@@ -210,17 +210,53 @@ describe("environment problems end a command with one line and exit 2", () => {
     });
     assert.strictEqual(checked.cli.command, path.join(scratch.bin, "pulumi"));
     assert.strictEqual(checked.envVars.PATH, `${scratch.bin}${path.delimiter}${scratch.bin}`);
-    assert.strictEqual(
-      checked.envVars.PULUMI_BACKEND_URL,
-      `file://${path.join(scratch.root, ".pulumi-state")}`,
-    );
+    // No PULUMI_BACKEND_URL: the backend is the CLI's login, and every later command is pinned to it.
+    assert.strictEqual(checked.envVars.PULUMI_BACKEND_URL, "file://~");
+    assert.strictEqual(checked.environment.backendUrl, "file://~");
+    assert.deepStrictEqual(checked.environment.notes, [
+      "PULUMI_BACKEND_URL is not set: using the backend of `pulumi login`, file://~",
+    ]);
     assert.ok(
-      fs.statSync(path.join(scratch.root, ".pulumi-state")).isDirectory(),
-      "the local backend is created",
+      !fs.existsSync(path.join(scratch.root, ".pulumi-state")),
+      "no backend of its own in the project",
     );
     assert.deepStrictEqual(passphraseStacks(["dev", "org/flink-platform/dev", "staging"], scratch.root), [
       "dev",
       "org/flink-platform/dev",
     ]);
+  });
+
+  it("no PULUMI_BACKEND_URL and a CLI logged in nowhere: log in, or name a backend", async () => {
+    setUp();
+    const { result, stderr } = await run(["preview", "dev"], {
+      FAKE_WHOAMI_ERROR: "this command requires logging in; try running `pulumi login` first",
+    });
+    assert.strictEqual(result, 2);
+    assert.deepStrictEqual(stderr, [
+      "error: the Pulumi CLI is not logged in to a backend and PULUMI_BACKEND_URL is not set: run `pulumi login " +
+        "--local` (a file backend in ~/.pulumi), `pulumi login <url>` for your team's backend, or set PULUMI_BACKEND_URL",
+    ]);
+    const expired = await run(["release", "--stacks", "dev"], {
+      FAKE_WHOAMI_ERROR: "getting user info: 401 Unauthorized",
+    });
+    assert.strictEqual(expired.result, 2);
+    assert.deepStrictEqual(expired.stderr, [
+      "error: cannot use the backend the Pulumi CLI is logged in to: getting user info: 401 Unauthorized. Fix: " +
+        "`pulumi login` again (or `pulumi login --local`), or set PULUMI_BACKEND_URL",
+    ]);
+  });
+
+  it("init creates passphrase stacks in the CLI's backend, but not in Pulumi Cloud", async () => {
+    setUp();
+    const local = await run(["init", "dev"], { FAKE_LOGIN: "file://~" });
+    assert.strictEqual(local.result, 2);
+    assert.match(local.stderr[0], /^error: init would create stack dev with the passphrase secrets provider/);
+    // Logged in to Pulumi Cloud, whose default secrets provider needs no passphrase: the stand-in refuses stack init.
+    const cloud = await run(["init", "dev"], { FAKE_LOGIN: "https://api.pulumi.com" });
+    assert.strictEqual(cloud.result, 1);
+    assert.match(
+      cloud.stderr.at(-1)!,
+      /^error: cannot create stack dev: the stand-in pulumi does not do stack init/,
+    );
   });
 });
