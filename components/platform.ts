@@ -19,6 +19,8 @@ import { SecretPolicy, SecretToProvide } from "./kube/secrets";
 import { PlatformMonitoring, PlatformMonitoringArgs, ScrapeTarget } from "./monitoring";
 import { HIVE_DATABASE_CONSUMER, mysqlDatabaseRequests } from "./mysql/databases";
 import { MySql } from "./mysql/mysql";
+import { NetworkPolicies } from "./network/networkPolicies";
+import { networkPlan } from "./network/plan";
 import { DurableState, DurableStateArgs } from "./state/durableState";
 import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET } from "./streampark/names";
 import { StreamPark } from "./streampark/streampark";
@@ -149,6 +151,15 @@ export class FlinkPlatform extends pulumi.ComponentResource {
             ),
         )
       : [];
+
+    // Default deny with the platform's flows allowed, in every namespace with platform pods (`network.enabled`).
+    if (config.network.enabled) {
+      new NetworkPolicies(
+        `${name}-network`,
+        { plan: networkPlan(config) },
+        { parent: this, dependsOn: namespaces },
+      );
+    }
 
     if (config.operator.install) {
       this.operator = new FlinkOperator(`${name}-operator`, operatorArgs(config, policy), {

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MYSQL_SECRET_CONFIG_KEYS } from "../mysql/config";
+import { NETWORK_SECRET_CONFIG_KEYS } from "../network/config";
 import { S3_SECRET_CONFIG_KEYS } from "../state/config";
 import { parseConfig } from "./parse";
 import { ConfigError, ConfigProblem, PROJECT } from "./problems";
@@ -72,6 +73,8 @@ export interface PlatformSecrets {
   readonly s3?: { readonly accessKey: pulumi.Output<string>; readonly secretKey: pulumi.Output<string> };
   /** The external MySQL server's admin password (`mysqlAdminPassword`), when set. */
   readonly mysqlAdminPassword?: pulumi.Output<string>;
+  /** The OAuth client secret of the UIs' oauth2-proxy (`oauth2ProxyClientSecret`), when set. */
+  readonly oauth2ProxyClientSecret?: pulumi.Output<string>;
 }
 
 /** Read the secret config keys the validated configuration uses, as secret outputs. */
@@ -80,8 +83,10 @@ export function loadSecrets(): PlatformSecrets {
   const accessKey = config.getSecret(S3_SECRET_CONFIG_KEYS.accessKey);
   const secretKey = config.getSecret(S3_SECRET_CONFIG_KEYS.secretKey);
   const mysqlAdminPassword = config.getSecret(MYSQL_SECRET_CONFIG_KEYS.adminPassword);
+  const oauth2ProxyClientSecret = config.getSecret(NETWORK_SECRET_CONFIG_KEYS.oauth2ProxyClientSecret);
   return {
     ...(accessKey && secretKey ? { s3: { accessKey, secretKey } } : {}),
     ...(mysqlAdminPassword ? { mysqlAdminPassword } : {}),
+    ...(oauth2ProxyClientSecret ? { oauth2ProxyClientSecret } : {}),
   };
 }

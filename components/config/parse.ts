@@ -12,6 +12,7 @@ import { resolveClusters } from "../flink/config";
 import { operatorProblems } from "../flink/operatorConfig";
 import { hiveProblems } from "../hive/config";
 import { mysqlChecks } from "../mysql/config";
+import { networkProblems } from "../network/config";
 import { stateProblems } from "../state/config";
 import { streamParkChecks } from "../streampark/config";
 import { objectNameProblems } from "./objectNames";
@@ -30,6 +31,7 @@ function crossFieldProblems(
     ...mysqlChecks(parsed, context),
     ...streamParkChecks(parsed, clusters),
     ...hiveProblems(parsed, clusters),
+    ...networkProblems(parsed, clusters, context),
   ];
   for (const key of context.plainSecretConfigKeys ?? []) {
     problems.push({

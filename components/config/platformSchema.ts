@@ -21,6 +21,11 @@ export const platformSchema = doc(
         "let `pulumi destroy` and turning parts off delete data (namespaces, volume claims, the operator's CRDs); " +
           "off, they are left in the cluster when Pulumi forgets them",
       ).prefault(false),
+      production: doc(
+        flag,
+        "a production stack: validation refuses what preview only warns about elsewhere (a UI behind an Ingress " +
+          "without authentication)",
+      ).prefault(false),
       artifacts: doc(
         z
           .strictObject({

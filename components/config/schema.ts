@@ -11,6 +11,7 @@ import { operatorSchema } from "../flink/operatorConfig";
 import { hiveSchema } from "../hive/config";
 import { monitoringSchema } from "../monitoring/config";
 import { MYSQL_SECRET_CONFIG_KEYS, mysqlConfigSchema } from "../mysql/config";
+import { NETWORK_SECRET_CONFIG_KEYS, networkSchema } from "../network/config";
 import { haSchema, S3_SECRET_CONFIG_KEYS, storageSchema } from "../state/config";
 import { streamParkConfigSchema } from "../streampark/config";
 import { kubernetesSchema, platformSchema } from "./platformSchema";
@@ -26,6 +27,7 @@ export const configSchema = z.strictObject({
   monitoring: monitoringSchema,
   mysql: mysqlConfigSchema,
   streampark: streamParkConfigSchema,
+  network: networkSchema,
 });
 
 /** The config areas, i.e. the top-level keys `flink-platform:<area>`. */
@@ -35,6 +37,7 @@ export const AREAS: readonly string[] = Object.keys(configSchema.shape);
 export const SECRET_CONFIG_KEYS: readonly string[] = [
   ...Object.values(S3_SECRET_CONFIG_KEYS),
   ...Object.values(MYSQL_SECRET_CONFIG_KEYS),
+  ...Object.values(NETWORK_SECRET_CONFIG_KEYS),
 ];
 
 /** The raw configuration as users write it (area name to value). */

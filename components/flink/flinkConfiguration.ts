@@ -7,6 +7,31 @@ import type { ResolvedSessionCluster } from "./clusterSchema";
 /** Port of Flink's Prometheus reporter; the pods expose it as the container port named `metrics`. */
 export const PROMETHEUS_PORT = 9249;
 
+/**
+ * Flink's own ports, fixed so that NetworkPolicies can name them: Flink binds the data port and the metric query
+ * service to a random free port unless told otherwise. The RPC, blob and REST ports are Flink's usual ones.
+ */
+export const FLINK_PORTS = {
+  rest: 8081,
+  jobManagerRpc: 6123,
+  blob: 6124,
+  taskManagerRpc: 6122,
+  /** Netty shuffle: TaskManagers exchange records on it. */
+  data: 6121,
+  /** Where the JobManager asks each process for the metrics the web UI shows. */
+  metricsQuery: 6170,
+} as const;
+
+/** The Flink keys of `FLINK_PORTS`. */
+const PORT_KEYS: Readonly<Record<keyof typeof FLINK_PORTS, string>> = {
+  rest: "rest.port",
+  jobManagerRpc: "jobmanager.rpc.port",
+  blob: "blob.server.port",
+  taskManagerRpc: "taskmanager.rpc.port",
+  data: "taskmanager.data.port",
+  metricsQuery: "metrics.internal.query-service.port",
+};
+
 /** Keys the operator sets itself and rejects in `flinkConfiguration` (operator `DefaultValidator`). */
 const OPERATOR_FORBIDDEN_KEYS = [
   "kubernetes.namespace",
@@ -105,6 +130,10 @@ const MANAGED_KEYS: readonly ManagedKey[] = [
     use: "monitoring.* (the platform's PodMonitors scrape the Prometheus reporter on port 9249)",
   },
   {
+    key: /^(rest|jobmanager\.rpc|blob\.server|taskmanager\.rpc|taskmanager\.data|metrics\.internal\.query-service)\.port$/,
+    use: "nothing: the platform fixes Flink's ports so that its NetworkPolicies can name them",
+  },
+  {
     key: /^execution\.checkpointing\.(interval|mode)$/,
     use: "flink.checkpoints.interval / flink.checkpoints.mode",
   },
@@ -161,7 +190,7 @@ export function sortedRecord<T>(record: Readonly<Record<string, T>>): Record<str
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The keys the platform sets on every session cluster itself: slots, warm pool and the Prometheus reporter. */
+/** The keys the platform sets on every session cluster itself: slots, warm pool, the Prometheus reporter, ports. */
 export function platformFlinkConfiguration(
   cluster: Pick<ResolvedSessionCluster, "taskManager" | "warmSlots">,
 ): Record<string, string> {
@@ -172,6 +201,9 @@ export function platformFlinkConfiguration(
     "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
     "metrics.reporter.prom.port": String(PROMETHEUS_PORT),
   };
+  for (const [name, key] of Object.entries(PORT_KEYS)) {
+    conf[key] = String(FLINK_PORTS[name as keyof typeof FLINK_PORTS]);
+  }
   if (cluster.warmSlots > 0) {
     // Native session clusters start TaskManagers on demand; this keeps enough of them for the warm slots.
     conf["slotmanager.number-of-slots.min"] = String(cluster.warmSlots);

@@ -34,14 +34,21 @@ function expectedSpec(parts: {
     mode: "native",
     serviceAccount: "flink-session",
     flinkConfiguration: {
+      // Fixed so that the NetworkPolicies can name them.
+      "blob.server.port": "6124",
       "execution.checkpointing.interval": "60 s",
       "execution.checkpointing.mode": "EXACTLY_ONCE",
       "execution.checkpointing.num-retained": "3",
+      "jobmanager.rpc.port": "6123",
       "kubernetes.operator.pod-template.merge-arrays-by-name": "true",
+      "metrics.internal.query-service.port": "6170",
       "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
       "metrics.reporter.prom.port": "9249",
+      "rest.port": "8081",
       "state.backend.type": "hashmap",
+      "taskmanager.data.port": "6121",
       "taskmanager.numberOfTaskSlots": parts.slots,
+      "taskmanager.rpc.port": "6122",
     },
     podTemplate: {
       metadata: { labels: LABELS },
