@@ -134,7 +134,10 @@ function salvage(raw: Readonly<Record<string, unknown>>): {
     if (result.success) {
       return { parsed: result.data, problems };
     }
-    problems.push(...schemaProblems(result.error.issues));
+    // A key reported once stays reported: a later round would only speak of the hole its removal left (an array
+    // element removed reads as undefined).
+    const reported = new Set(problems.map((p) => p.path));
+    problems.push(...schemaProblems(result.error.issues).filter((p) => !reported.has(p.path)));
     for (const issue of result.error.issues) {
       const paths =
         issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];

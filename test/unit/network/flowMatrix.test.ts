@@ -1,0 +1,246 @@
+/**
+ * The whole flow matrix of the dev, staging and prod stacks: every pod the platform runs, the peers it does not run
+ * (DNS, Prometheus, the ingress controller, the API server, an address on the internet, the cloud metadata
+ * address) and a stranger pod in each namespace, against every port each destination takes. What the rendered
+ * NetworkPolicies allow must be exactly the flows listed here, written by hand from the platform's design; every
+ * other pair and port must be denied.
+ */
+import * as assert from "assert";
+import type { Endpoint, PodEndpoint } from "../../../components/network/evaluator";
+import { mayConnect } from "../../../components/network/evaluator";
+import { readStackConfig } from "../../../stacks/shared/stackFiles";
+import { renderRaw } from "../../support/mocks";
+import { platformPods, renderedPolicies } from "../../support/podInventory";
+
+/** Ports tried on addresses outside the cluster: HTTPS, the API server's, MySQL, ZooKeeper, Kafka, HTTP, SSH. */
+const ADDRESS_PORTS = [22, 80, 443, 2181, 3306, 6443, 9092];
+
+/** Short names of the platform's pods in the flow lists: `flink/session-jobmanager` is `session-jm`. */
+function shortName(pod: PodEndpoint): string {
+  const name = pod.name
+    .slice(pod.name.indexOf("/") + 1)
+    .replace(/-[0-9a-f]{10}$/, "")
+    .replace(/-jobmanager$/, "-jm")
+    .replace(/-taskmanager$/, "-tm")
+    .replace(/^mysql-database-/, "db-")
+    .replace(/^hdfs-base-directory$/, "hdfs-setup")
+    .replace(/^hive-metastore$/, "hive")
+    .replace(/^minio-bucket-.*$/, "minio-bucket")
+    .replace(/^hdfs-(namenode|datanode)$/, "$1")
+    .replace(/^flink-kubernetes-operator$/, "operator");
+  return name;
+}
+
+/** The peers every stack has around the platform, and a stranger pod in each namespace. */
+function surroundings(namespaces: readonly string[]): Endpoint[] {
+  const pod = (
+    name: string,
+    namespace: string,
+    labels: Record<string, string>,
+    ports: PodEndpoint["ports"] = [],
+  ) => ({ kind: "pod", name, namespace, labels, ports }) as PodEndpoint;
+  return [
+    pod("dns", "kube-system", { "k8s-app": "kube-dns" }, [
+      { name: "dns", containerPort: 53, protocol: "UDP" },
+      { name: "dns-tcp", containerPort: 53, protocol: "TCP" },
+    ]),
+    pod("prometheus", "monitoring", { "app.kubernetes.io/name": "prometheus" }),
+    pod("ingress", "ingress-nginx", { "app.kubernetes.io/name": "ingress-nginx" }),
+    // Pods the platform does not run: one in each of its namespaces, one in a namespace without policies.
+    ...namespaces.map((ns) => pod(`stranger@${ns}`, ns, { app: "stranger" }, [{ containerPort: 8080 }])),
+    pod("stranger@default", "default", { app: "stranger" }, [{ containerPort: 8080 }]),
+    { kind: "address", name: "api-server", ip: "172.18.0.2" },
+    { kind: "address", name: "internet", ip: "52.95.110.1" },
+    { kind: "address", name: "metadata", ip: "169.254.169.254" },
+  ];
+}
+
+/** `a,b -> c,d:1,2/UDP` or `a -> c:*` (every port tried on c) into `a -> c:1/TCP` lines. */
+function expand(lines: readonly string[], portsOf: (name: string) => string[]): Set<string> {
+  const flows = new Set<string>();
+  for (const line of lines) {
+    const [sources, rest] = line.split(" -> ");
+    const [targets, portList] = rest.split(":");
+    for (const from of sources.split(",")) {
+      for (const to of targets.split(",")) {
+        const list =
+          portList === "*" ? portsOf(to) : portList.split(",").map((p) => (p.includes("/") ? p : `${p}/TCP`));
+        for (const port of list) {
+          flows.add(`${from} -> ${to}:${port}`);
+        }
+      }
+    }
+  }
+  return flows;
+}
+
+/** Every pair and port the evaluator allows. */
+async function allowedFlows(
+  raw: Record<string, unknown>,
+): Promise<{ allowed: Set<string>; portsOf: (name: string) => string[] }> {
+  const { resources } = await renderRaw(raw);
+  const policies = renderedPolicies(resources);
+  const namespaces = [...new Set(policies.map((p) => p.metadata.namespace))].sort();
+  const own = platformPods(resources, "flink").map((p) => ({ ...p, name: shortName(p) }));
+  const endpoints = [...own, ...surroundings(namespaces)];
+  const portsOf = (name: string): string[] => {
+    const endpoint = endpoints.find((e) => e.name === name);
+    assert.ok(endpoint, `no endpoint ${name}`);
+    return endpoint.kind === "pod"
+      ? endpoint.ports.map((p) => `${p.containerPort}/${p.protocol ?? "TCP"}`)
+      : ADDRESS_PORTS.map((p) => `${p}/TCP`);
+  };
+  // Pairs with no end in a platform namespace are the cluster's business, not the platform's.
+  const ours = (e: Endpoint) => e.kind === "pod" && namespaces.includes(e.namespace);
+  const allowed = new Set<string>();
+  for (const from of endpoints) {
+    for (const to of endpoints.filter((to) => ours(from) || ours(to))) {
+      for (const port of portsOf(to.name)) {
+        const [number, protocol] = port.split("/");
+        if (mayConnect({ policies }, from, to, Number(number), protocol as "TCP" | "UDP").allowed) {
+          allowed.add(`${from.name} -> ${to.name}:${port}`);
+        }
+      }
+    }
+  }
+  return { allowed, portsOf };
+}
+
+/** The flows every stack has: DNS for every pod in a platform namespace, and the flows outside the cluster. */
+const OUTSIDE = "api-server,internet";
+
+function dns(pods: readonly string[]): string {
+  return `${pods.join(",")} -> dns:53/UDP,53/TCP`;
+}
+
+/** The operator, one session cluster without HA, MySQL and StreamPark, as every stack has them. */
+function sessionFlows(cluster: string, clients: readonly string[]): string[] {
+  const jm = `${cluster}-jm`;
+  const tm = `${cluster}-tm`;
+  return [
+    // The operator, StreamPark (and the UI's clients) call the REST API; Flink's pods talk on the fixed ports.
+    `${clients.join(",")} -> ${jm}:8081`,
+    `${jm},${tm} -> ${tm}:6122,6121,6170`,
+    `${jm},${tm} -> ${jm}:6123,6124,6170`,
+    `prometheus -> ${jm},${tm}:9249`,
+    // The jobs' sources and sinks are unknown, so Flink may reach any address outside but the metadata service.
+    `${jm},${tm} -> ${OUTSIDE}:*`,
+  ];
+}
+
+const DEV = [
+  dns([
+    "operator",
+    "session-jm",
+    "session-tm",
+    "mysql",
+    "db-streampark",
+    "streampark",
+    "streampark-bootstrap",
+  ]),
+  dns(["stranger@flink"]),
+  ...sessionFlows("session", ["operator", "streampark"]),
+  `operator -> ${OUTSIDE}:443,6443`,
+  "prometheus -> operator:9999",
+  "db-streampark,streampark -> mysql:3306",
+  "streampark-bootstrap -> streampark:10000",
+  // StreamPark fetches the JDBC driver and builds users' projects from the Maven repository.
+  `streampark -> ${OUTSIDE}:443`,
+];
+
+const STAGING = [
+  ...DEV.filter((line) => !line.includes("dns:") && !line.includes("mysql:")),
+  dns([
+    ...["operator", "session-jm", "session-tm", "mysql", "db-streampark", "db-hive", "streampark"],
+    ...["streampark-bootstrap", "zookeeper", "namenode", "datanode", "hdfs-setup", "hive"],
+  ]),
+  dns(["stranger@flink"]),
+  "db-streampark,db-hive,streampark,hive -> mysql:3306",
+  // ZooKeeper HA: the Flink pods and the operator (HA metadata); the ensemble's peers among themselves.
+  "session-jm,session-tm,operator -> zookeeper:2181",
+  "zookeeper -> zookeeper:2888,3888",
+  "prometheus -> zookeeper:7000",
+  // HDFS: checkpoints from Flink, the warehouse from the metastore; DataNodes register and pipeline writes.
+  "session-jm,session-tm,hive,datanode,hdfs-setup -> namenode:8020",
+  "session-jm,session-tm,hive,datanode -> datanode:9866,9867",
+  "session-jm,session-tm -> hive:9083",
+  // The metastore fetches its JDBC driver from the Maven repository.
+  `hive -> ${OUTSIDE}:443`,
+];
+
+const PROD = [
+  ...DEV.filter((line) => !line.includes("session") && !line.includes("dns:")),
+  dns([
+    ...[
+      "operator",
+      "analytics-jm",
+      "analytics-tm",
+      "etl-jm",
+      "etl-tm",
+      "mysql",
+      "db-streampark",
+      "streampark",
+    ],
+    "streampark-bootstrap",
+  ]),
+  dns(["stranger@flink", "stranger@flink-etl"]),
+  // analytics is exposed through the ingress controller; etl is not.
+  ...sessionFlows("analytics", ["operator", "streampark", "ingress"]),
+  ...sessionFlows("etl", ["operator", "streampark"]),
+  // The webhook: the API server's address is configured as 0.0.0.0/0, so any address outside may call it.
+  `${OUTSIDE} -> operator:9443`,
+];
+
+/** Managed MinIO, an external ZooKeeper, no StreamPark, and the jobs' outside ports listed. */
+const MINIO_EXTERNAL_ZOOKEEPER = {
+  config: {
+    storage: { type: "s3", s3: { mode: "managed" } },
+    ha: {
+      type: "zookeeper",
+      zookeeper: { mode: "external", external: { quorum: "zk1.corp:2181,zk2.corp:2181" } },
+    },
+    streampark: { enabled: false },
+    network: { egress: { flinkJobPorts: [9092] } },
+  },
+  flows: [
+    dns(["operator", "session-jm", "session-tm", "minio", "minio-bucket"]),
+    dns(["stranger@flink"]),
+    "operator -> session-jm:8081",
+    "session-jm,session-tm -> session-tm:6122,6121,6170",
+    "session-jm,session-tm -> session-jm:6123,6124,6170",
+    "prometheus -> session-jm,session-tm:9249",
+    "prometheus -> operator:9999",
+    // Only the listed job port and the external ZooKeeper's outside; the JobManagers call the API server too.
+    `session-jm -> ${OUTSIDE}:443,6443,2181,9092`,
+    `session-tm -> ${OUTSIDE}:2181,9092`,
+    `operator -> ${OUTSIDE}:443,6443,2181`,
+    "session-jm,session-tm,minio-bucket -> minio:9000",
+    // MinIO serves its metrics on the S3 port; the console port takes nobody.
+    "prometheus -> minio:9000",
+  ],
+};
+
+describe("network flow matrix", () => {
+  const cases = {
+    "the dev stack": { config: readStackConfig("dev"), flows: DEV },
+    "the staging stack": { config: readStackConfig("staging"), flows: STAGING },
+    "the prod stack": { config: readStackConfig("prod"), flows: PROD },
+    "managed MinIO with an external ZooKeeper": MINIO_EXTERNAL_ZOOKEEPER,
+  };
+  for (const [stack, { config, flows: lines }] of Object.entries(cases)) {
+    it(`allows exactly the platform's flows of ${stack}`, async () => {
+      const { allowed, portsOf } = await allowedFlows(config);
+      const expected = expand(lines, portsOf);
+      assert.deepStrictEqual(
+        [...allowed].filter((f) => !expected.has(f)).sort(),
+        [],
+        `${stack}: allowed, but not a flow of the platform`,
+      );
+      assert.deepStrictEqual(
+        [...expected].filter((f) => !allowed.has(f)).sort(),
+        [],
+        `${stack}: a flow of the platform, but denied`,
+      );
+    });
+  }
+});
