@@ -116,6 +116,8 @@ export class HiveMetastore extends pulumi.ComponentResource {
               },
             },
             spec: {
+              // The metastore never calls the Kubernetes API.
+              automountServiceAccountToken: false,
               securityContext: nonRootPodSecurityContext(HIVE_UID),
               initContainers: [
                 {

@@ -36,6 +36,11 @@ export const s3Schema = z
         ),
         volume: volumeSchema("20Gi"),
         resources: containerResources({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "2Gi" }),
+        console: doc(
+          flag,
+          "serve MinIO's web console (port 9001, reach it with kubectl port-forward; it takes the root " +
+            "credentials); off, MinIO serves the S3 API only",
+        ).prefault(false),
       })
       .prefault({}),
     external: z

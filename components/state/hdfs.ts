@@ -93,7 +93,9 @@ export class Hdfs extends pulumi.ComponentResource {
     super("flink-platform:state:Hdfs", name, {}, opts);
     this.defaultFS = hdfsDefaultFS(name, args.namespace);
     const env = serverEnv(this.defaultFS, args.replication);
+    // No HDFS pod calls the Kubernetes API, so none mounts a service-account token.
     const podSpecBase = {
+      automountServiceAccountToken: false,
       securityContext: nonRootPodSecurityContext(HADOOP_UID),
     };
     const container = (role: string) => ({

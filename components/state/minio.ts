@@ -30,6 +30,11 @@ export interface MinioArgs {
   readonly volume: VolumeSettings;
   /** Requests and limits of the server (default 250m/512Mi requested, 1 CPU/2Gi limit). */
   readonly resources: ContainerResources;
+  /**
+   * Serve MinIO's web console on port 9001 (`storage.s3.managed.console`, default false): it is a second way in
+   * with the root credentials, so it stays off unless asked for.
+   */
+  readonly console: boolean;
   /** Let deleting the StatefulSet delete its data volume too (`platform.allowDataLoss`, default false). */
   readonly allowDataLoss: boolean;
   /** One MinIO user per consumer namespace, with the prefixes it may use (`s3Grants`). */
@@ -110,7 +115,7 @@ export class Minio extends pulumi.ComponentResource {
           selector,
           ports: [
             { name: "s3", port: MINIO_API_PORT, targetPort: "s3" },
-            { name: "console", port: MINIO_CONSOLE_PORT, targetPort: "console" },
+            ...(args.console ? [{ name: "console", port: MINIO_CONSOLE_PORT, targetPort: "console" }] : []),
           ],
         },
       },
@@ -120,16 +125,27 @@ export class Minio extends pulumi.ComponentResource {
     const template = {
       metadata: { labels },
       spec: {
+        // MinIO never calls the Kubernetes API.
+        automountServiceAccountToken: false,
         securityContext: nonRootPodSecurityContext(1000),
         containers: [
           {
             name: "minio",
             image: args.image,
-            args: ["server", "/data", "--console-address", `:${MINIO_CONSOLE_PORT}`],
-            env: [...credentialsEnv, { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" }],
+            args: [
+              "server",
+              "/data",
+              ...(args.console ? ["--console-address", `:${MINIO_CONSOLE_PORT}`] : []),
+            ],
+            env: [
+              ...credentialsEnv,
+              { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" },
+              // Without the console, the server serves no browser UI at all.
+              ...(args.console ? [] : [{ name: "MINIO_BROWSER", value: "off" }]),
+            ],
             ports: [
               { name: "s3", containerPort: MINIO_API_PORT },
-              { name: "console", containerPort: MINIO_CONSOLE_PORT },
+              ...(args.console ? [{ name: "console", containerPort: MINIO_CONSOLE_PORT }] : []),
             ],
             livenessProbe: httpProbe("/minio/health/live", 10),
             readinessProbe: httpProbe("/minio/health/ready", 5),

@@ -96,6 +96,8 @@ export class ZooKeeper extends pulumi.ComponentResource {
     const template = {
       metadata: { labels },
       spec: {
+        // ZooKeeper never calls the Kubernetes API.
+        automountServiceAccountToken: false,
         securityContext: nonRootPodSecurityContext(1000),
         containers: [
           {
