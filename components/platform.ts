@@ -14,13 +14,17 @@ import { StateInputs } from "./flink/clusterState";
 import { FlinkOperator, FlinkOperatorArgs, OPERATOR_VERSION } from "./flink/operator";
 import { FlinkSessionCluster } from "./flink/sessionCluster";
 import { FlinkOnHive } from "./hive/flinkOnHive";
+import { ingressUrl } from "./kube/ingress";
 import { platformLabels } from "./kube/labels";
 import { SecretPolicy, SecretToProvide } from "./kube/secrets";
 import { PlatformMonitoring, PlatformMonitoringArgs, ScrapeTarget } from "./monitoring";
 import { HIVE_DATABASE_CONSUMER, mysqlDatabaseRequests } from "./mysql/databases";
 import { MySql } from "./mysql/mysql";
+import { exposedUis, unauthenticatedUiMessage } from "./network/config";
 import { NetworkPolicies } from "./network/networkPolicies";
+import { proxyIfAsked } from "./network/oauth2Proxy";
 import { networkPlan } from "./network/plan";
+import { openUiWarnings, uiIngress } from "./network/uiAuth";
 import { DurableState, DurableStateArgs } from "./state/durableState";
 import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET } from "./streampark/names";
 import { StreamPark } from "./streampark/streampark";
@@ -152,6 +156,37 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         )
       : [];
 
+    const auth = config.network.auth;
+    // Production stacks refuse an open UI in validation; elsewhere the preview says so.
+    for (const message of openUiWarnings(
+      auth,
+      config.platform.production,
+      exposedUis(config, config.flink.clusters),
+      unauthenticatedUiMessage,
+    )) {
+      void pulumi.log.warn(message, this);
+    }
+    // The UIs' Ingresses (or their oauth2-proxies) under network.auth.
+    const guarded = (
+      ui: string,
+      namespace: string,
+      ingress: PlatformConfig["streampark"]["ingress"],
+      upstream: string,
+    ) =>
+      proxyIfAsked(
+        `${name}-oauth2-proxy-${ui}`,
+        {
+          ui,
+          namespace,
+          ingress,
+          upstream,
+          auth,
+          ...(secrets.oauth2ProxyClientSecret ? { clientSecret: secrets.oauth2ProxyClientSecret } : {}),
+          secrets: policy,
+        },
+        { parent: this, dependsOn: namespaces },
+      );
+
     // Default deny with the platform's flows allowed, in every namespace with platform pods (`network.enabled`).
     if (config.network.enabled) {
       new NetworkPolicies(
@@ -221,7 +256,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       const session = new FlinkSessionCluster(
         `${name}-${cluster.name}`,
         {
-          cluster,
+          cluster: { ...cluster, ingress: uiIngress(cluster.ingress, auth) },
           state,
           artifacts: config.platform.artifacts,
           additions: this.hive ? [this.hive.additions] : [],
@@ -236,10 +271,12 @@ export class FlinkPlatform extends pulumi.ComponentResource {
           ],
         },
       );
+      const proxied = guarded(cluster.name, cluster.namespace, cluster.ingress, session.restUrl);
+      const url = proxied ? ingressUrl(cluster.ingress) : session.ingressUrl;
       clusters[cluster.name] = {
         namespace: cluster.namespace,
         restUrl: session.restUrl,
-        ...(session.ingressUrl ? { ingressUrl: session.ingressUrl } : {}),
+        ...(url ? { ingressUrl: url } : {}),
       };
     }
     this.clusters = clusters;
@@ -249,7 +286,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         `${name}-streampark`,
         {
           namespace: this.namespace,
-          config: config.streampark,
+          config: { ...config.streampark, ingress: uiIngress(config.streampark.ingress, auth) },
           clusters: config.flink.clusters,
           database: this.mysql.connections.streampark,
           mysqlClientImage: config.mysql.image,
@@ -259,9 +296,11 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [...namespaces, this.mysql] },
       );
+      const proxied = guarded("streampark", this.namespace, config.streampark.ingress, streampark.url);
+      const url = proxied ? ingressUrl(config.streampark.ingress) : streampark.ingressUrl;
       this.streampark = {
         url: streampark.url,
-        ...(streampark.ingressUrl ? { ingressUrl: streampark.ingressUrl } : {}),
+        ...(url ? { ingressUrl: url } : {}),
         adminUser: streampark.adminUser,
         adminSecret: STREAMPARK_ADMIN_SECRET,
       };

@@ -36,6 +36,10 @@ export interface PartsConfig {
 
 type Objects = Array<[kind: string, name: string]>;
 
+/** The objects of the oauth2-proxy in front of a UI, all named `oauth2-proxy-<ui>`. */
+const proxyObjects = (ui: string): Objects =>
+  ["Deployment", "Service", "Secret", "Ingress"].map((kind) => [kind, `oauth2-proxy-${ui}`]);
+
 /**
  * The objects of one session cluster: the FlinkDeployment, what Flink's native mode creates from its name (the
  * JobManager Deployment and Services, its configuration ConfigMaps), and what the platform adds (service account,
@@ -56,6 +60,8 @@ export function clusterObjects(cluster: Pick<ResolvedSessionCluster, "name" | "n
     ["PodDisruptionBudget", `${n}-jobmanager`],
     ["Ingress", n],
     ["PodMonitor", flinkPodMonitorName(n)],
+    // The oauth2-proxy in front of the UI (network.auth.mode: oauth2-proxy); listed whether or not it runs.
+    ...proxyObjects(n),
   ];
   return objects.map(([kind, name]) => ({
     namespace: cluster.namespace,
@@ -138,6 +144,7 @@ export function platformObjects(config: PartsConfig, clusterNamespaces: readonly
       ["Secret", "streampark-admin"],
       ["Secret", "streampark-config"],
       ["PersistentVolumeClaim", "streampark-workspace"],
+      ...proxyObjects("streampark"),
     ]);
   }
   if (config.monitoring.enabled && config.monitoring.prometheusOperator) {

@@ -184,8 +184,12 @@ const PROD = [
     "streampark-bootstrap",
   ]),
   dns(["stranger@flink", "stranger@flink-etl"]),
-  // analytics is exposed through the ingress controller; etl is not.
-  ...sessionFlows("analytics", ["operator", "streampark", "ingress"]),
+  // analytics is exposed through the ingress controller and its oauth2-proxy; etl is not exposed.
+  ...sessionFlows("analytics", ["operator", "streampark", "oauth2-proxy-analytics"]),
+  "ingress -> oauth2-proxy-analytics:4180",
+  dns(["oauth2-proxy-analytics"]),
+  // The identity provider (discovery, tokens, keys) on its HTTPS port.
+  `oauth2-proxy-analytics -> ${OUTSIDE}:443`,
   ...sessionFlows("etl", ["operator", "streampark"]),
   // The webhook: the API server's address is configured as 0.0.0.0/0, so any address outside may call it.
   `${OUTSIDE} -> operator:9443`,

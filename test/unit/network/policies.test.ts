@@ -105,9 +105,10 @@ describe("network policies", () => {
   });
 
   it("let the API server call the operator's webhook, on its addresses", () => {
+    const raw = readStackConfig("prod") as { network: Record<string, unknown> };
     const prod = policiesOf({
-      ...readStackConfig("prod"),
-      network: { apiServer: { cidrs: ["172.18.0.0/24"], ports: [6443] } },
+      ...raw,
+      network: { ...raw.network, apiServer: { cidrs: ["172.18.0.0/24"], ports: [6443] } },
     });
     const operator = byName(prod, "flink-operator").spec;
     assert.deepStrictEqual(operator.ingress?.[0], {
