@@ -52,7 +52,7 @@ export function platformPods(plan: NetworkPlan) {
   return {
     operator: { namespace: plan.operator.namespace, labels: plan.operator.labels } as PodGroup,
     minio: componentPods(ns, "minio"),
-    minioBucket: componentPods(ns, "minio-bucket"),
+    minioSetup: componentPods(ns, "minio-setup"),
     zookeeper: componentPods(ns, "zookeeper"),
     nameNode: componentPods(ns, "hdfs-namenode"),
     dataNode: componentPods(ns, "hdfs-datanode"),

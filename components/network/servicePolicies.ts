@@ -25,7 +25,7 @@ export function storePolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyObjec
         pods.minio,
         [
           {
-            peers: [...allFlinkPods(plan, ns), ...peersOf(ns, pods.minioBucket, ...hiveOn("s3"))],
+            peers: [...allFlinkPods(plan, ns), ...peersOf(ns, pods.minioSetup, ...hiveOn("s3"))],
             ports: [tcp("s3")],
           },
           ...prometheus("s3"),
@@ -34,8 +34,8 @@ export function storePolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyObjec
       ),
       ...podPolicy(
         plan,
-        "minio-bucket",
-        pods.minioBucket,
+        "minio-setup",
+        pods.minioSetup,
         [],
         [{ peers: peersOf(ns, pods.minio), ports: [tcp("s3")] }],
       ),

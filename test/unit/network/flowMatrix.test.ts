@@ -25,7 +25,6 @@ function shortName(pod: PodEndpoint): string {
     .replace(/^mysql-database-/, "db-")
     .replace(/^hdfs-base-directory$/, "hdfs-setup")
     .replace(/^hive-metastore$/, "hive")
-    .replace(/^minio-bucket-.*$/, "minio-bucket")
     .replace(/^hdfs-(namenode|datanode)$/, "$1")
     .replace(/^flink-kubernetes-operator$/, "operator");
   return name;
@@ -207,7 +206,7 @@ const MINIO_EXTERNAL_ZOOKEEPER = {
     network: { egress: { flinkJobPorts: [9092] } },
   },
   flows: [
-    dns(["operator", "session-jm", "session-tm", "minio", "minio-bucket"]),
+    dns(["operator", "session-jm", "session-tm", "minio", "minio-setup"]),
     dns(["stranger@flink"]),
     "operator -> session-jm:8081",
     "session-jm,session-tm -> session-tm:6122,6121,6170",
@@ -218,7 +217,7 @@ const MINIO_EXTERNAL_ZOOKEEPER = {
     `session-jm -> ${OUTSIDE}:443,6443,2181,9092`,
     `session-tm -> ${OUTSIDE}:2181,9092`,
     `operator -> ${OUTSIDE}:443,6443,2181`,
-    "session-jm,session-tm,minio-bucket -> minio:9000",
+    "session-jm,session-tm,minio-setup -> minio:9000",
     // MinIO serves its metrics on the S3 port; the console port takes nobody.
     "prometheus -> minio:9000",
   ],
