@@ -15,7 +15,8 @@ export const USAGE = `Usage:
 preview   previews each stack with the diff; writes a markdown summary for a pull-request comment and a JSON
           report; exits 1 if any stack fails to preview.
 release   for each stack in order: apply the --set values, refresh, preview, stop on a stateful replace or
-          delete unless allowed, update, check that a second preview shows no changes, smoke-check the outputs.
+          delete or a change that loses a Flink job's state unless allowed, update, check that a second preview
+          shows no changes, smoke-check the outputs.
           Stops at the first failing stack; exits 1 then.
 init      creates stacks in the backend (the other commands never create stacks).
 render    renders Pulumi.<stack>.yaml's manifests to dir (default rendered/<stack>) with the real engine, offline:
@@ -33,8 +34,9 @@ release only:
   --stacks <a,b,c>           stacks in promotion order (required)
   --set <path=value>         a value inside a config area, like \`pulumi config set --path\`, e.g.
                              flink.version=1.20 or 'flink.clusters.session.flinkConfiguration["state.backend.type"]=rocksdb'
-  --allow-replace <pattern>  let the release replace or delete stateful resources whose type or URN matches
-                             (\`*\` matches anything), e.g. kubernetes:core/v1:PersistentVolumeClaim
+  --allow-replace <pattern>  let the release replace or delete stateful resources, or lose a Flink job's state,
+                             whose type or URN matches (\`*\` matches anything), e.g.
+                             kubernetes:core/v1:PersistentVolumeClaim or '*::etl-orders'
   --message <text>           message recorded with each update
 
 Environment: PULUMI_BACKEND_URL (default: the backend of 'pulumi login'), PULUMI_CONFIG_PASSPHRASE or

@@ -1,8 +1,10 @@
 /**
  * Turning the engine's event stream (Automation API `onEvent`) into an OperationResult: the resources that change,
- * the replacements folded per URN, and the warnings and errors worth showing to a reviewer.
+ * the replacements folded per URN (with the old and new inputs of Flink job resources, which the gate reads), and
+ * the warnings and errors worth showing to a reviewer.
  */
 import type { EngineEvent, OpMap } from "@pulumi/pulumi/automation";
+import { isJobType } from "./gates";
 import { ChangeCounts, Diagnostic, OperationResult, ResourceChange } from "./stackDriver";
 
 /** Engine ops that are part of replacing a resource (create-before-delete or delete-before-create). */
@@ -30,6 +32,8 @@ interface Step {
   replaceKeys: Set<string>;
   diffs: Set<string>;
   retainOnDelete: boolean;
+  oldInputs?: Record<string, unknown>;
+  newInputs?: Record<string, unknown>;
 }
 
 /** Collects one operation's events; `result()` may be called at any time, also after a failure. */
@@ -54,6 +58,11 @@ export class EngineEventCollector {
       pre.keys?.forEach((k) => step.replaceKeys.add(k));
       pre.diffs?.forEach((k) => step.diffs.add(k));
       step.retainOnDelete ||= pre.old?.retainOnDelete === true;
+      if (isJobType(pre.type)) {
+        // The steps of a replacement all carry the same old state; the new state is on all but delete-replaced.
+        step.oldInputs ??= pre.old?.inputs;
+        step.newInputs = pre.new?.inputs ?? step.newInputs;
+      }
       this.steps.set(pre.urn, step);
     }
     const diag = event.diagnosticEvent;
@@ -115,6 +124,8 @@ function toChange(step: Step): ResourceChange {
     ...(replaced && step.replaceKeys.size > 0 ? { replaceKeys: [...step.replaceKeys].sort() } : {}),
     ...(step.diffs.size > 0 ? { diffs: [...step.diffs].sort() } : {}),
     ...(step.retainOnDelete ? { retainOnDelete: true } : {}),
+    ...(step.oldInputs ? { oldInputs: step.oldInputs } : {}),
+    ...(step.newInputs ? { newInputs: step.newInputs } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * The PR preview and the release, over the StackDriver interface.
  *
  * Release, per stack in the given order: apply the `--set` values, refresh (not for stacks that only render
- * manifests), preview, gate on stateful replaces and deletes, update, preview again expecting no changes,
+ * manifests), preview, gate on stateful replaces and deletes and on changes that lose a Flink job's state, update, preview again expecting no changes,
  * smoke-check the outputs. The first stack that fails stops the
  * release; the report says where and why. Before any of that, every stack is selected and every `--set` checked
  * against every stack's configuration, so a misspelt stack or key stops the release before dev is touched.
@@ -20,7 +20,7 @@ import {
   settingProblems,
   withOpaqueSecrets,
 } from "./configSettings";
-import { blockingFindings, statefulFindings } from "./gates";
+import { blockingFindings, GateFinding, jobStateFindings, statefulFindings } from "./gates";
 import type { Command, RunReport } from "./report/model";
 import { smokeChecks } from "./smokeChecks";
 import { DriverError, OperationResult, StackHandle } from "./stackDriver";
@@ -96,6 +96,7 @@ export async function runPreview(stacks: readonly string[], ctx: RunContext): Pr
       const result = await run.operation("preview", () => handle.preview(run.opts));
       run.report.preview = section(result);
       run.report.stateful = statefulFindings(result.changes);
+      run.report.jobState = jobStateFindings(result.changes);
       const firstError = result.diagnostics.find((d) => d.severity === "error");
       if (firstError) {
         applyStop(run, new Stop(run.name, "preview", "failed", firstError.message));
@@ -120,6 +121,24 @@ function renderDirectory(raw: Record<string, unknown>): string | undefined {
     // Invalid config: the preview reports it.
     return undefined;
   }
+}
+
+/** What the gate stops on, one sentence per kind of finding. */
+function gateReasons(stateful: readonly GateFinding[], jobs: readonly GateFinding[], limit = 5): string[] {
+  const why: string[] = [];
+  if (stateful.length > 0) {
+    why.push(
+      `${plural(stateful.length, "stateful resource")} would be replaced or deleted: ${listChanges(stateful, limit)}`,
+    );
+  }
+  if (jobs.length > 0) {
+    const shown = jobs.slice(0, limit).map((f) => f.reason ?? `${f.op} ${f.urn}`);
+    const more = jobs.length > limit ? ` and ${jobs.length - limit} more` : "";
+    why.push(
+      `${plural(jobs.length, "job")} would lose ${jobs.length === 1 ? "its" : "their"} state: ${shown.join("; ")}${more}`,
+    );
+  }
+  return why;
 }
 
 async function releaseStack(
@@ -148,16 +167,17 @@ async function releaseStack(
   const preview = await run.operation("preview", () => handle.preview(opts));
   run.report.preview = section(preview);
   const findings = statefulFindings(preview.changes, plan.allowReplace);
+  const jobFindings = jobStateFindings(preview.changes, plan.allowReplace);
   run.report.stateful = findings;
+  run.report.jobState = jobFindings;
   await run.step("gate", () => {
-    const blocked = blockingFindings(findings);
-    if (blocked.length > 0) {
+    const why = gateReasons(blockingFindings(findings), blockingFindings(jobFindings));
+    if (why.length > 0) {
       throw new Stop(
         run.name,
         "gate",
         "blocked",
-        `${plural(blocked.length, "stateful resource")} would be replaced or deleted: ${listChanges(blocked)}. ` +
-          "Re-run with --allow-replace <type or URN pattern> if this is intended",
+        `${why.join(". ")}. Re-run with --allow-replace <type or URN pattern> if this is intended`,
       );
     }
     return Promise.resolve();

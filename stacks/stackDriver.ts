@@ -31,6 +31,13 @@ export interface ResourceChange {
   readonly diffs?: readonly string[];
   /** The resource is only forgotten by Pulumi on delete; the object stays in the cluster. */
   readonly retainOnDelete?: boolean;
+  /**
+   * The resource's input properties before the change (the engine's `old.inputs`; absent for a create), kept only for
+   * the kinds the gate reads (the Flink operator's job kinds, gates.isJobType). Secrets show as "[secret]".
+   */
+  readonly oldInputs?: Readonly<Record<string, unknown>>;
+  /** The input properties after the change (`new.inputs`; absent for a delete); unknown values show as the engine's placeholder. */
+  readonly newInputs?: Readonly<Record<string, unknown>>;
 }
 
 /** A warning or error the engine, the program or a policy reported. */

@@ -72,10 +72,23 @@ function countsCells(section: ChangeSection | undefined): string {
   return `| ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.same} `;
 }
 
+/** A finding that loses a job's state: what happens, the reason in plain words, the URN. */
+function jobLine(finding: GateFinding): string {
+  const why = finding.replaceKeys?.length
+    ? ` (replaced because ${finding.replaceKeys.map(code).join(", ")} changed)`
+    : "";
+  return `- **${finding.op}** ${inline(finding.reason ?? "")}${why}<br>${code(finding.urn)}`;
+}
+
 function resultCell(report: RunReport, stack: StackReport): string {
   const blocked = stack.stateful?.filter((f) => f.allowedBy === undefined).length ?? 0;
-  if (report.command === "preview" && stack.status === "ok" && blocked > 0) {
-    return `⚠️ ${blocked} stateful replace/delete: a release stops here unless allowed`;
+  const jobs = stack.jobState?.filter((f) => f.allowedBy === undefined).length ?? 0;
+  if (report.command === "preview" && stack.status === "ok" && blocked + jobs > 0) {
+    const what = [
+      blocked > 0 ? `${blocked} stateful replace/delete` : undefined,
+      jobs > 0 ? `${jobs} job${jobs === 1 ? "" : "s"} losing state` : undefined,
+    ].filter((w): w is string => w !== undefined);
+    return `⚠️ ${what.join(", ")}: a release stops here unless allowed`;
   }
   const at = stack.failure ? ` at ${stack.failure.step}` : "";
   const label =
@@ -153,8 +166,25 @@ function stackSection(report: RunReport, stack: StackReport, withDetails: boolea
       "",
     );
   }
+  const jobFindings = stack.jobState ?? [];
+  const jobsBlocked = jobFindings.filter((f) => f.allowedBy === undefined);
+  const jobsAllowed = jobFindings.filter((f) => f.allowedBy !== undefined);
+  if (jobsBlocked.length) {
+    const note =
+      report.command === "preview"
+        ? "a release stops on these unless run with `--allow-replace <type or URN pattern>`"
+        : "re-run with `--allow-replace <type or URN pattern>` if this is intended";
+    lines.push(`**Jobs that lose their state** (${note}):`, ...capped(jobsBlocked, jobLine), "");
+  }
+  if (jobsAllowed.length) {
+    lines.push(
+      "**Job state losses allowed:**",
+      ...capped(jobsAllowed, (f) => `${jobLine(f)}<br>allowed by ${code(f.allowedBy ?? "")}`),
+      "",
+    );
+  }
   const changes = stack.preview?.changes ?? [];
-  const stateful = new Set(findings.map((f) => f.urn));
+  const stateful = new Set([...findings, ...jobFindings].map((f) => f.urn));
   const replaced = changes.filter((c) => c.op === "replace" && !stateful.has(c.urn));
   const deleted = changes.filter((c) => c.op === "delete" && !stateful.has(c.urn));
   if (replaced.length) {

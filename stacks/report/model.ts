@@ -16,7 +16,7 @@ export type StepName =
   | "config"
   | "refresh"
   | "preview"
-  /** Stateful replaces and deletes. */
+  /** Stateful replaces and deletes, and changes that lose a job's state. */
   | "gate"
   | "up"
   /** The preview after the update, which must propose nothing. */
@@ -66,6 +66,8 @@ export interface StackReport {
   preview?: ChangeSection;
   /** Stateful replaces and deletes in that preview. */
   stateful?: GateFinding[];
+  /** Changes in that preview that lose a Flink job's state, each with its reason. */
+  jobState?: GateFinding[];
   /** What the update did. */
   update?: ChangeSection;
   /** What the post-update preview still proposed, when it proposed anything. */
@@ -85,7 +87,7 @@ export interface RunReport {
   readonly revision?: string;
   /** release: the `--set` values, as written. */
   readonly settings: readonly { readonly path: string; readonly value: string }[];
-  /** release: the `--allow-replace` patterns. */
+  /** release: the `--allow-replace` patterns (they cover stateful replaces and deletes and job state losses alike). */
   readonly allowReplace: readonly string[];
   readonly stacks: StackReport[];
   /** release: the stack and step where it stopped, and why. */

@@ -61,6 +61,56 @@ export function change(stack: string, op: string, type: string, name: string): R
   return { urn: urn(stack, type, name), type, op };
 }
 
+/** The Flink operator's job kinds, as Pulumi types them. */
+export const SESSION_JOB = "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob";
+export const FLINK_DEPLOYMENT = "kubernetes:flink.apache.org/v1beta1:FlinkDeployment";
+
+/** A Flink resource's inputs as the engine's step events carry them (`old.inputs`, `new.inputs`). */
+export function flinkInputs(
+  type: typeof SESSION_JOB | typeof FLINK_DEPLOYMENT,
+  name: string,
+  spec: Record<string, unknown>,
+  namespace = "flink",
+): Record<string, unknown> {
+  return {
+    apiVersion: "flink.apache.org/v1beta1",
+    kind: type.slice(type.lastIndexOf(":") + 1),
+    metadata: { name, namespace, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+    spec,
+  };
+}
+
+/** A `spec.job` as the program writes it (components/flink/jobSchema.ts jobSpec), with overrides. */
+export function jobSpecOf(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    jarURI: "https://repo.example.com/etl/etl-orders-1.0.jar",
+    args: [],
+    parallelism: 2,
+    upgradeMode: "savepoint",
+    allowNonRestoredState: false,
+    state: "running",
+    ...overrides,
+  };
+}
+
+/**
+ * A change of a Flink resource with its old and new spec (old: not for creates, new: not for deletes), shaped as the
+ * engine-event collector makes it: the inputs are ResourceChange's oldInputs and newInputs.
+ */
+export function flinkChange(
+  stack: string,
+  op: string,
+  type: typeof SESSION_JOB | typeof FLINK_DEPLOYMENT,
+  name: string,
+  specs: { old?: Record<string, unknown>; new?: Record<string, unknown> },
+): ResourceChange {
+  return {
+    ...change(stack, op, type, name),
+    ...(specs.old ? { oldInputs: flinkInputs(type, name, specs.old) } : {}),
+    ...(specs.new ? { newInputs: flinkInputs(type, name, specs.new) } : {}),
+  };
+}
+
 export const locked = () =>
   new DriverError(
     "concurrent-update",

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { EngineEventCollector, plainText } from "../../../stacks/engineEvents";
-import { urn } from "../../support/fakeStackDriver";
+import { flinkInputs, jobSpecOf, SESSION_JOB, urn } from "../../support/fakeStackDriver";
 
 let sequence = 0;
 function pre(op: string, type: string, name: string, extra: Record<string, unknown> = {}): EngineEvent {
@@ -54,6 +54,59 @@ describe("engine events", () => {
       { urn: urn("dev", CM, "dashboards"), type: CM, op: "create" },
     ]);
     assert.deepStrictEqual(result.counts, { create: 1, update: 1, replace: 1, delete: 1, same: 1 });
+  });
+
+  it("keeps the old and new inputs of Flink job resources, and of nothing else", () => {
+    const events = new EngineEventCollector();
+    const before = flinkInputs(SESSION_JOB, "etl-orders", { deploymentName: "session", job: jobSpecOf() });
+    const after = flinkInputs(SESSION_JOB, "etl-orders", { deploymentName: "other", job: jobSpecOf() });
+    const state = (inputs: Record<string, unknown>) => ({
+      type: SESSION_JOB,
+      urn: "",
+      id: "",
+      parent: "",
+      inputs,
+    });
+    const upgraded = flinkInputs(SESSION_JOB, "etl-users", {
+      deploymentName: "session",
+      job: jobSpecOf({ upgradeMode: "stateless" }),
+    });
+    [
+      pre("create-replacement", SESSION_JOB, "etl-orders", {
+        keys: ["spec.deploymentName"],
+        old: state(before),
+        new: state(after),
+      }),
+      pre("replace", SESSION_JOB, "etl-orders", { old: state(before), new: state(after) }),
+      pre("delete-replaced", SESSION_JOB, "etl-orders", { old: state(before) }),
+      pre("update", SESSION_JOB, "etl-users", { diffs: ["spec"], old: state(before), new: state(upgraded) }),
+      pre("delete", SESSION_JOB, "etl-old", { old: state(before) }),
+      pre("update", CM, "flink-config", {
+        diffs: ["data"],
+        old: { ...state({ data: { a: "1" } }), type: CM },
+        new: { ...state({ data: { a: "2" } }), type: CM },
+      }),
+    ].forEach(events.add);
+    assert.deepStrictEqual(events.result().changes, [
+      {
+        urn: urn("dev", SESSION_JOB, "etl-orders"),
+        type: SESSION_JOB,
+        op: "replace",
+        replaceKeys: ["spec.deploymentName"],
+        oldInputs: before,
+        newInputs: after,
+      },
+      {
+        urn: urn("dev", SESSION_JOB, "etl-users"),
+        type: SESSION_JOB,
+        op: "update",
+        diffs: ["spec"],
+        oldInputs: before,
+        newInputs: upgraded,
+      },
+      { urn: urn("dev", SESSION_JOB, "etl-old"), type: SESSION_JOB, op: "delete", oldInputs: before },
+      { urn: urn("dev", CM, "flink-config"), type: CM, op: "update", diffs: ["data"] },
+    ]);
   });
 
   it("prefers the command's change summary for the counts", () => {

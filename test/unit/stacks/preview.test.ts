@@ -2,7 +2,16 @@ import * as assert from "assert";
 import { abortReason } from "../../../stacks/abort";
 import { runPreview } from "../../../stacks/orchestrator";
 import { DriverError } from "../../../stacks/stackDriver";
-import { change, FakeStackDriver, fakeContext, result, urn } from "../../support/fakeStackDriver";
+import {
+  change,
+  FakeStackDriver,
+  fakeContext,
+  flinkChange,
+  jobSpecOf,
+  result,
+  SESSION_JOB,
+  urn,
+} from "../../support/fakeStackDriver";
 
 const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -70,6 +79,35 @@ describe("preview orchestration", () => {
       reason: "configured Kubernetes cluster is unreachable",
     });
     assert.strictEqual(report.stacks[0].diagnostics[0].severity, "warning");
+  });
+
+  it("reports the changes that lose a job's state, without allowing any", async () => {
+    const driver = new FakeStackDriver({
+      dev: {
+        script: {
+          preview: [
+            result([
+              flinkChange("dev", "replace", SESSION_JOB, "etl-orders", {
+                old: { deploymentName: "session", job: jobSpecOf() },
+                new: { deploymentName: "session-2", job: jobSpecOf() },
+              }),
+            ]),
+          ],
+        },
+      },
+    });
+    const report = await runPreview(["dev"], fakeContext(driver).ctx);
+    assert.strictEqual(report.stacks[0].status, "ok");
+    assert.deepStrictEqual(report.stacks[0].jobState, [
+      {
+        urn: urn("dev", SESSION_JOB, "etl-orders"),
+        type: SESSION_JOB,
+        op: "replace",
+        reason:
+          "session job flink/etl-orders (upgradeMode savepoint) is replaced, deleted and created again: its state " +
+          "goes with the old one and the new one starts without it",
+      },
+    ]);
   });
 
   it("succeeds when every stack previews", async () => {

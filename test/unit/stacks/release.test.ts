@@ -6,10 +6,14 @@ import {
   change,
   FakeStackDriver,
   fakeContext,
+  FLINK_DEPLOYMENT,
+  flinkChange,
+  jobSpecOf,
   locked,
   result,
   urn,
   releasePlan,
+  SESSION_JOB,
   STACKS,
   threeStacks,
 } from "../../support/fakeStackDriver";
@@ -219,6 +223,113 @@ describe("release orchestration", () => {
         fakeContext(both).ctx,
       );
       assert.strictEqual(all.status, "succeeded");
+    });
+  });
+
+  describe("job state gate", () => {
+    const sessionJob = (job: Record<string, unknown> = {}) => ({
+      deploymentName: "session",
+      job: jobSpecOf(job),
+    });
+    const toStateless = () => ({
+      script: {
+        preview: [
+          result([
+            flinkChange("staging", "update", SESSION_JOB, "etl-orders", {
+              old: sessionJob(),
+              new: sessionJob({ upgradeMode: "stateless" }),
+            }),
+            // Harmless next to it: a stateful job pointed at a savepoint.
+            flinkChange("staging", "update", SESSION_JOB, "etl-users", {
+              old: sessionJob(),
+              new: sessionJob({ initialSavepointPath: "s3p://flink/savepoints/sp-1" }),
+            }),
+          ]),
+        ],
+      },
+    });
+    const REASON =
+      "session job flink/etl-orders: upgradeMode savepoint → stateless; its next upgrade starts without state";
+
+    it("stops before the update when a change loses a job's state", async () => {
+      const driver = threeStacks({ staging: toStateless() });
+      const report = await runRelease(releasePlan(), fakeContext(driver).ctx);
+      assert.deepStrictEqual(driver.calls, [
+        "dev open",
+        "staging open",
+        "prod open",
+        ...released("dev"),
+        "staging refresh",
+        "staging preview",
+      ]);
+      assert.deepStrictEqual(
+        report.stacks.map((s) => s.status),
+        ["ok", "blocked", "skipped"],
+      );
+      const reason =
+        `1 job would lose its state: ${REASON}. ` +
+        "Re-run with --allow-replace <type or URN pattern> if this is intended";
+      assert.deepStrictEqual(report.stoppedAt, { stack: "staging", step: "gate", reason });
+      assert.deepStrictEqual(report.stacks[1].jobState, [
+        { urn: urn("staging", SESSION_JOB, "etl-orders"), type: SESSION_JOB, op: "update", reason: REASON },
+      ]);
+      assert.deepStrictEqual(report.stacks[1].stateful, []);
+    });
+
+    it("names stateful resources and jobs alike when both stop it", async () => {
+      const driver = new FakeStackDriver({
+        dev: {
+          script: {
+            preview: [
+              result([
+                change("dev", "delete", PVC, "flink-mysql-data"),
+                flinkChange("dev", "delete", FLINK_DEPLOYMENT, "orders", {
+                  old: { image: "flink:1.20", job: jobSpecOf({ upgradeMode: "last-state" }) },
+                }),
+                flinkChange("dev", "delete", SESSION_JOB, "etl-orders", { old: sessionJob() }),
+              ]),
+            ],
+          },
+        },
+      });
+      const report = await runRelease(releasePlan({ stacks: ["dev"] }), fakeContext(driver).ctx);
+      assert.strictEqual(
+        report.stacks[0].failure?.reason,
+        `1 stateful resource would be replaced or deleted: delete ${urn("dev", PVC, "flink-mysql-data")}. ` +
+          "2 jobs would lose their state: application job flink/orders (upgradeMode last-state) is deleted: its " +
+          "state goes with it (the operator takes no savepoint on deletion); session job flink/etl-orders " +
+          "(upgradeMode savepoint) is deleted: its state goes with it (the operator takes no savepoint on " +
+          "deletion). Re-run with --allow-replace <type or URN pattern> if this is intended",
+      );
+      assert.ok(!driver.calls.includes("dev up"));
+    });
+
+    it("releases through when an --allow-replace pattern covers the job, and says which", async () => {
+      for (const pattern of [SESSION_JOB, "urn:pulumi:staging::*::etl-orders"]) {
+        const driver = threeStacks({ staging: toStateless() });
+        const report = await runRelease(releasePlan({ allowReplace: [pattern] }), fakeContext(driver).ctx);
+        assert.strictEqual(report.status, "succeeded", pattern);
+        assert.ok(driver.calls.includes("staging up"));
+        assert.deepStrictEqual(report.stacks[1].jobState, [
+          {
+            urn: urn("staging", SESSION_JOB, "etl-orders"),
+            type: SESSION_JOB,
+            op: "update",
+            reason: REASON,
+            allowedBy: pattern,
+          },
+        ]);
+      }
+    });
+
+    it("does not let a pattern for another job through", async () => {
+      const driver = threeStacks({ staging: toStateless() });
+      const report = await runRelease(
+        releasePlan({ allowReplace: ["*::etl-users", PVC] }),
+        fakeContext(driver).ctx,
+      );
+      assert.strictEqual(report.stoppedAt?.step, "gate");
+      assert.ok(!driver.calls.includes("staging up"));
     });
   });
 

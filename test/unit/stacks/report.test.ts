@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parseSetting } from "../../../stacks/configSettings";
-import { runRelease } from "../../../stacks/orchestrator";
+import { runPreview, runRelease } from "../../../stacks/orchestrator";
 import {
   code,
   COMMENT_MARKERS,
@@ -9,7 +9,17 @@ import {
   renderMarkdown,
 } from "../../../stacks/report/markdown";
 import { renderJson, RunReport, StackReport } from "../../../stacks/report/model";
-import { change, FakeStackDriver, fakeContext, locked, result, urn } from "../../support/fakeStackDriver";
+import {
+  change,
+  FakeStackDriver,
+  fakeContext,
+  flinkChange,
+  jobSpecOf,
+  locked,
+  result,
+  SESSION_JOB,
+  urn,
+} from "../../support/fakeStackDriver";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
@@ -101,6 +111,104 @@ revision \`abc123def456\`
 - configured Kubernetes cluster is unreachable (preview)
 `,
     );
+  });
+
+  it("shows the changes that lose a job's state, plainly, in the preview comment", async () => {
+    const sessionJob = (job: Record<string, unknown> = {}) => ({
+      deploymentName: "session",
+      job: jobSpecOf(job),
+    });
+    const driver = new FakeStackDriver({
+      dev: {
+        script: {
+          preview: [
+            result([
+              flinkChange("dev", "update", SESSION_JOB, "etl-orders", {
+                old: sessionJob(),
+                new: sessionJob({ upgradeMode: "stateless" }),
+              }),
+              flinkChange("dev", "delete", SESSION_JOB, "etl-old", {
+                old: sessionJob({ upgradeMode: "last-state" }),
+              }),
+              flinkChange("dev", "delete", FLINK, "orders", {
+                old: { image: "flink:1.20", job: jobSpecOf({ upgradeMode: "stateless" }) },
+              }),
+            ]),
+          ],
+        },
+      },
+    });
+    const report = await runPreview(["dev"], fakeContext(driver).ctx);
+    const markdown = renderMarkdown(report);
+    assert.ok(
+      markdown.includes(
+        "| dev | 0 | 1 | 0 | 2 | 10 | ⚠️ 2 jobs losing state: a release stops here unless allowed |",
+      ),
+      markdown,
+    );
+    assert.ok(
+      markdown.includes(
+        "**Jobs that lose their state** (a release stops on these unless run with `--allow-replace <type or URN pattern>`):\n" +
+          "- **update** session job flink/etl-orders: upgradeMode savepoint → stateless; its next upgrade starts " +
+          `without state<br>\`${urn("dev", SESSION_JOB, "etl-orders")}\`\n` +
+          "- **delete** session job flink/etl-old (upgradeMode last-state) is deleted: its state goes with it (the " +
+          `operator takes no savepoint on deletion)<br>\`${urn("dev", SESSION_JOB, "etl-old")}\`\n\n` +
+          // The stateless application's delete is an ordinary delete.
+          `**Deleted:**\n- \`${FLINK}\` \`orders\`<br>\`${urn("dev", FLINK, "orders")}\`\n`,
+      ),
+      markdown,
+    );
+  });
+
+  it("shows allowed job state losses and the job the gate stopped a release on", async () => {
+    const driver = new FakeStackDriver({
+      dev: {
+        script: {
+          preview: [
+            result([
+              flinkChange("dev", "delete", SESSION_JOB, "etl-old", {
+                old: { deploymentName: "session", job: jobSpecOf() },
+              }),
+              flinkChange("dev", "delete", FLINK, "orders", {
+                old: { image: "flink:1.20", job: jobSpecOf({ upgradeMode: "last-state" }) },
+              }),
+            ]),
+          ],
+        },
+      },
+    });
+    const report = await runRelease(
+      {
+        stacks: ["dev"],
+        settings: [],
+        allowReplace: ["*::etl-old"],
+        message: "m",
+        expectedOperatorVersion: "1.15.0",
+      },
+      fakeContext(driver).ctx,
+    );
+    const markdown = renderMarkdown(report);
+    assert.ok(
+      markdown.includes(
+        "**Stopped at dev, step gate:** 1 job would lose its state: application job flink/orders (upgradeMode " +
+          "last-state) is deleted: its state goes with it (the operator takes no savepoint on deletion). Re-run " +
+          "with --allow-replace &lt;type or URN pattern&gt; if this is intended",
+      ),
+      markdown,
+    );
+    assert.ok(markdown.includes("| dev | 0 | 0 | 0 | 2 | 10 | ⛔ blocked at gate |"), markdown);
+    assert.ok(
+      markdown.includes(
+        "**Jobs that lose their state** (re-run with `--allow-replace <type or URN pattern>` if this is intended):\n" +
+          "- **delete** application job flink/orders (upgradeMode last-state) is deleted: its state goes with it " +
+          `(the operator takes no savepoint on deletion)<br>\`${urn("dev", FLINK, "orders")}\`\n\n` +
+          "**Job state losses allowed:**\n" +
+          "- **delete** session job flink/etl-old (upgradeMode savepoint) is deleted: its state goes with it (the " +
+          `operator takes no savepoint on deletion)<br>\`${urn("dev", SESSION_JOB, "etl-old")}\`<br>allowed by \`*::etl-old\`\n\n`,
+      ),
+      markdown,
+    );
+    assert.ok(!markdown.includes("**Deleted:**"), markdown);
   });
 
   it("lists replaced and deleted resources alike, one line each", () => {
