@@ -13,6 +13,10 @@ const platform = new FlinkPlatform("flink", { config, secrets: loadSecrets() }, 
 export const namespace = platform.namespace;
 export const operatorVersion = platform.operatorVersion;
 export const clusters = platform.clusters;
+/** Application deployments by name: namespace, REST URL and ingress URL. */
+export const applications = platform.applications;
+/** The history server's URLs, when `flink.historyServer.enabled`. */
+export const historyServer = platform.historyServer;
 export const streampark = platform.streampark;
 /** StreamPark's admin password; `pulumi stack output --show-secrets streamparkAdminPassword` reveals it. */
 export const streamparkAdminPassword = platform.streamparkAdminPassword;

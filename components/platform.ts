@@ -11,13 +11,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSecrets } from "./config/load";
 import type { PlatformConfig } from "./config/schema";
 import { StateInputs } from "./flink/clusterState";
-import { FlinkOperator, FlinkOperatorArgs, OPERATOR_VERSION } from "./flink/operator";
-import { FlinkSessionCluster } from "./flink/sessionCluster";
+import { FlinkOperator, OPERATOR_VERSION } from "./flink/operator";
+import { FlinkClusterOutputs, flinkWorkloads, FlinkWorkloadsOutputs } from "./flinkWorkloads";
 import { FlinkOnHive } from "./hive/flinkOnHive";
 import { ingressUrl } from "./kube/ingress";
 import { platformLabels } from "./kube/labels";
-import { SecretPolicy, SecretToProvide } from "./kube/secrets";
-import { PlatformMonitoring, PlatformMonitoringArgs, ScrapeTarget } from "./monitoring";
+import type { SecretToProvide } from "./kube/secrets";
+import { PlatformMonitoring, ScrapeTarget } from "./monitoring";
 import { HIVE_DATABASE_CONSUMER, mysqlDatabaseRequests } from "./mysql/databases";
 import { MySql } from "./mysql/mysql";
 import { exposedUis, unauthenticatedUiMessage } from "./network/config";
@@ -25,7 +25,15 @@ import { NetworkPolicies } from "./network/networkPolicies";
 import { proxyIfAsked } from "./network/oauth2Proxy";
 import { networkPlan } from "./network/plan";
 import { openUiWarnings, uiIngress } from "./network/uiAuth";
-import { DurableState, DurableStateArgs } from "./state/durableState";
+import {
+  durableStateArgs,
+  flinkClusters,
+  monitoringArgs,
+  monitoringWanted,
+  operatorArgs,
+  secretPolicy,
+} from "./platformArgs";
+import { DurableState } from "./state/durableState";
 import { ADMIN_SECRET as STREAMPARK_ADMIN_SECRET } from "./streampark/names";
 import { StreamPark } from "./streampark/streampark";
 
@@ -36,12 +44,14 @@ export interface FlinkPlatformArgs {
   readonly secrets?: PlatformSecrets;
 }
 
-/** What the stack exports for one session cluster. */
-export interface SessionClusterOutputs {
-  readonly namespace: string;
-  readonly restUrl: string;
-  readonly ingressUrl?: string;
-}
+export {
+  durableStateArgs,
+  monitoringArgs,
+  monitoringWanted,
+  operatorArgs,
+  secretPolicy,
+} from "./platformArgs";
+export type { FlinkClusterOutputs as SessionClusterOutputs } from "./flinkWorkloads";
 
 /** What the stack exports for StreamPark (the password itself is a separate, secret output). */
 export interface StreamParkOutputs {
@@ -52,81 +62,15 @@ export interface StreamParkOutputs {
   readonly adminSecret: string;
 }
 
-/**
- * Whether the platform creates its Secrets: always on a cluster; in render mode only when the stack opts in
- * (`kubernetes.renderSecrets`), so that no secret value lands in the manifests directory unasked.
- */
-export function secretPolicy(config: PlatformConfig): SecretPolicy {
-  const rendered = config.kubernetes.renderYamlToDirectory !== undefined;
-  return new SecretPolicy(!rendered || config.kubernetes.renderSecrets);
-}
-
-/** Operator args from validated config. */
-export function operatorArgs(config: PlatformConfig, secrets: SecretPolicy): FlinkOperatorArgs {
-  return {
-    namespace: config.platform.namespace,
-    watchNamespaces: config.namespaces,
-    chart: config.operator.chart,
-    image: config.operator.image,
-    webhook: config.operator.webhook,
-    resources: config.operator.resources,
-    retainCrds: !config.platform.allowDataLoss,
-    secrets,
-  };
-}
-
-/** Durable state args from validated config and the secret config keys. */
-export function durableStateArgs(
-  config: PlatformConfig,
-  secrets: PlatformSecrets,
-  policy: SecretPolicy,
-): DurableStateArgs {
-  const namespace = config.platform.namespace;
-  // The Hive metastore reads an S3 warehouse with the store's credentials, in the platform namespace.
-  const hiveOnS3 = config.hive.enabled && config.hive.warehouse.store === "s3";
-  return {
-    namespace,
-    consumerNamespaces: [...config.flink.clusters.map((c) => c.namespace), ...(hiveOnS3 ? [namespace] : [])],
-    // Every cluster reads and writes Hive tables in the warehouse, and the metastore creates their directories.
-    sharedPaths: config.hive.enabled ? [config.hive.warehouse.path] : [],
-    storage: config.storage,
-    ha: config.ha,
-    ...(secrets.s3 ? { s3Credentials: secrets.s3 } : {}),
-    allowDataLoss: config.platform.allowDataLoss,
-    secrets: policy,
-  };
-}
-
-/** Monitoring args from validated config and the scrape targets the backing services published. */
-export function monitoringArgs(
-  config: PlatformConfig,
-  targets: readonly ScrapeTarget[],
-): PlatformMonitoringArgs {
-  const monitoring = config.monitoring;
-  return {
-    namespace: config.platform.namespace,
-    dashboardsNamespace: monitoring.dashboards.namespace ?? config.platform.namespace,
-    monitorLabels: monitoring.monitorLabels,
-    dashboardLabel: monitoring.dashboards.label,
-    folderAnnotation: monitoring.dashboards.folderAnnotation,
-    scrapeInterval: monitoring.scrapeInterval,
-    clusters: config.flink.clusters.map((c) => ({ name: c.name, namespace: c.namespace })),
-    monitorOperator: config.operator.install,
-    targets,
-  };
-}
-
-/** Whether the config asks for monitoring resources at all. */
-export function monitoringWanted(config: PlatformConfig): boolean {
-  return config.monitoring.enabled && config.monitoring.prometheusOperator;
-}
-
 export class FlinkPlatform extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly operatorVersion = OPERATOR_VERSION;
   public readonly operator?: FlinkOperator;
   public readonly state?: DurableState;
-  public readonly clusters: Readonly<Record<string, SessionClusterOutputs>>;
+  public readonly clusters: Readonly<Record<string, FlinkClusterOutputs>>;
+  public readonly applications: Readonly<Record<string, FlinkClusterOutputs>>;
+  /** The history server's URLs, when it runs. */
+  public readonly historyServer?: FlinkWorkloadsOutputs["historyServer"];
   public readonly mysql?: MySql;
   public readonly hive?: FlinkOnHive;
   public readonly streampark?: StreamParkOutputs;
@@ -161,7 +105,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
     for (const message of openUiWarnings(
       auth,
       config.platform.production,
-      exposedUis(config, config.flink.clusters),
+      exposedUis(config, config.flink.clusters, config.flink.applications),
       unauthenticatedUiMessage,
     )) {
       void pulumi.log.warn(message, this);
@@ -240,7 +184,7 @@ export class FlinkPlatform extends pulumi.ComponentResource {
         `${name}-hive`,
         {
           namespace: this.namespace,
-          clusterNamespaces: config.flink.clusters.map((c) => c.namespace),
+          clusterNamespaces: flinkClusters(config).map((c) => c.namespace),
           hive: config.hive,
           store: state.store,
           pathPrefix: config.storage.pathPrefix,
@@ -251,35 +195,25 @@ export class FlinkPlatform extends pulumi.ComponentResource {
       );
     }
 
-    const clusters: Record<string, SessionClusterOutputs> = {};
-    for (const cluster of config.flink.clusters) {
-      const session = new FlinkSessionCluster(
-        `${name}-${cluster.name}`,
-        {
-          cluster: { ...cluster, ingress: uiIngress(cluster.ingress, auth) },
-          state,
-          artifacts: config.platform.artifacts,
-          additions: this.hive ? [this.hive.additions] : [],
-        },
-        {
-          parent: this,
-          dependsOn: [
-            ...namespaces,
-            ...(this.operator ? [this.operator.chart] : []),
-            ...(this.state?.ready ?? []),
-            ...(this.hive?.ready ?? []),
-          ],
-        },
-      );
-      const proxied = guarded(cluster.name, cluster.namespace, cluster.ingress, session.restUrl);
-      const url = proxied ? ingressUrl(cluster.ingress) : session.ingressUrl;
-      clusters[cluster.name] = {
-        namespace: cluster.namespace,
-        restUrl: session.restUrl,
-        ...(url ? { ingressUrl: url } : {}),
-      };
-    }
-    this.clusters = clusters;
+    const workloads = flinkWorkloads(
+      name,
+      {
+        config,
+        state,
+        ...(this.hive ? { hive: this.hive.additions } : {}),
+        dependsOn: [
+          ...namespaces,
+          ...(this.operator ? [this.operator.chart] : []),
+          ...(this.state?.ready ?? []),
+          ...(this.hive?.ready ?? []),
+        ],
+        guard: (ui, namespace, ingress, upstream) => guarded(ui, namespace, ingress, upstream) !== undefined,
+      },
+      this,
+    );
+    this.clusters = workloads.clusters;
+    this.applications = workloads.applications;
+    this.historyServer = workloads.historyServer;
 
     if (config.streampark.enabled && this.mysql) {
       const streampark = new StreamPark(
@@ -321,7 +255,9 @@ export class FlinkPlatform extends pulumi.ComponentResource {
     this.registerOutputs({
       namespace: this.namespace,
       operatorVersion: this.operatorVersion,
-      clusters,
+      clusters: this.clusters,
+      applications: this.applications,
+      historyServer: this.historyServer,
       streampark: this.streampark,
       secretsToProvide: this.secretsToProvide,
     });

@@ -4,7 +4,9 @@
  * another cluster's, before anything is registered. A unit test holds these lists against what the program
  * registers.
  */
-import type { ResolvedSessionCluster } from "../flink/clusterSchema";
+import type { ResolvedApplication, ResolvedSessionCluster } from "../flink/clusterSchema";
+import { HISTORY_SERVER_NAME, sqlGatewayName } from "../flink/jobServices";
+import { HISTORY_SERVER_UI } from "../network/flows";
 import { flinkPodMonitorName } from "../monitoring/podMonitors";
 import { clusterName } from "./primitives";
 import type { ConfigProblem } from "./problems";
@@ -32,6 +34,7 @@ export interface PartsConfig {
   readonly streampark: { readonly enabled: boolean };
   readonly mysql: { readonly mode: string };
   readonly monitoring: { readonly enabled: boolean; readonly prometheusOperator: boolean };
+  readonly flink: { readonly historyServer: { readonly enabled: boolean } };
 }
 
 type Objects = Array<[kind: string, name: string]>;
@@ -46,6 +49,21 @@ const proxyObjects = (ui: string): Objects =>
  * Role, disruption budget, PodMonitor).
  */
 export function clusterObjects(cluster: Pick<ResolvedSessionCluster, "name" | "namespace">): NamedObject[] {
+  return flinkClusterObjects(cluster, `flink.clusters.${cluster.name}`);
+}
+
+/** The objects of an application deployment: those of any Flink cluster. */
+export function applicationObjects(
+  application: Pick<ResolvedApplication, "name" | "namespace">,
+): NamedObject[] {
+  return flinkClusterObjects(application, `flink.applications.${application.name}`);
+}
+
+/** The objects of a Flink cluster (`owner`: its config key). */
+function flinkClusterObjects(
+  cluster: Pick<ResolvedSessionCluster, "name" | "namespace">,
+  owner: string,
+): NamedObject[] {
   const n = cluster.name;
   const objects: Objects = [
     ["FlinkDeployment", n],
@@ -63,12 +81,38 @@ export function clusterObjects(cluster: Pick<ResolvedSessionCluster, "name" | "n
     // The oauth2-proxy in front of the UI (network.auth.mode: oauth2-proxy); listed whether or not it runs.
     ...proxyObjects(n),
   ];
-  return objects.map(([kind, name]) => ({
-    namespace: cluster.namespace,
-    kind,
-    name,
-    owner: `flink.clusters.${n}`,
-  }));
+  return objects.map(([kind, name]) => ({ namespace: cluster.namespace, kind, name, owner }));
+}
+
+/**
+ * The objects of a session cluster's jobs and, when it runs, its SQL Gateway (with its oauth2-proxy, listed whether
+ * or not that runs): a gateway is opt-in, so its longer names never refuse a cluster name that runs none.
+ */
+export function clusterExtraObjects(
+  cluster: Pick<ResolvedSessionCluster, "name" | "namespace" | "jobs" | "sqlGateway">,
+): NamedObject[] {
+  const owner = `flink.clusters.${cluster.name}`;
+  const gateway = sqlGatewayName(cluster);
+  return [
+    // An invalid job name is reported by flink/jobChecks.ts.
+    ...Object.keys(cluster.jobs)
+      .filter((job) => clusterName.safeParse(job).success)
+      .map((job) => ({
+        namespace: cluster.namespace,
+        kind: "FlinkSessionJob",
+        name: job,
+        owner: `${owner}.jobs.${job}`,
+      })),
+    ...(cluster.sqlGateway.enabled
+      ? [
+          ...(["Deployment", "Service", "Ingress", "PodMonitor", "ConfigMap"] as const).map(
+            (kind): [string, string] => [kind, gateway],
+          ),
+          ...proxyObjects(gateway),
+        ]
+      : []
+    ).map(([kind, name]) => ({ namespace: cluster.namespace, kind, name, owner: `${owner}.sqlGateway` })),
+  ];
 }
 
 /** The objects of the platform's own parts, by the config that turns each on. */
@@ -147,6 +191,15 @@ export function platformObjects(config: PartsConfig, clusterNamespaces: readonly
       ...proxyObjects("streampark"),
     ]);
   }
+  if (config.flink.historyServer.enabled) {
+    add("flink.historyServer", ns, [
+      ...["Deployment", "Service", "Ingress", "ConfigMap", "PodMonitor"].map((kind): [string, string] => [
+        kind,
+        HISTORY_SERVER_NAME,
+      ]),
+      ...proxyObjects(HISTORY_SERVER_UI),
+    ]);
+  }
   if (config.monitoring.enabled && config.monitoring.prometheusOperator) {
     add("monitoring", ns, [["PrometheusRule", "flink-platform"]]);
     if (config.operator.install) {
@@ -172,24 +225,36 @@ const LABEL_NAMED_KINDS = new Set(["Service", "Deployment", "FlinkDeployment", "
  */
 export function objectNameProblems(
   config: PartsConfig,
-  clusters: ReadonlyArray<Pick<ResolvedSessionCluster, "name" | "namespace">>,
+  clusters: ReadonlyArray<Pick<ResolvedSessionCluster, "name" | "namespace" | "jobs" | "sqlGateway">>,
+  applications: ReadonlyArray<Pick<ResolvedApplication, "name" | "namespace">> = [],
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const taken = new Map<string, NamedObject>();
   const key = (o: NamedObject) => `${o.namespace}\u0000${o.kind}\u0000${o.name}`;
   for (const object of platformObjects(
     config,
-    clusters.map((c) => c.namespace),
+    [...clusters, ...applications].map((c) => c.namespace),
   )) {
     taken.set(key(object), object);
   }
-  for (const cluster of clusters) {
-    if (!clusterName.safeParse(cluster.name).success) {
+  const owners = [
+    ...clusters.map((c) => ({
+      at: `flink.clusters.${c.name}`,
+      name: c.name,
+      objects: () => [...clusterObjects(c), ...clusterExtraObjects(c)],
+    })),
+    ...applications.map((a) => ({
+      at: `flink.applications.${a.name}`,
+      name: a.name,
+      objects: () => applicationObjects(a),
+    })),
+  ];
+  for (const { at, name, objects } of owners) {
+    if (!clusterName.safeParse(name).success) {
       continue; // flink/checks.ts reports the name; its derived names say nothing more.
     }
-    const at = `flink.clusters.${cluster.name}`;
     const clashes = new Set<string>();
-    for (const object of clusterObjects(cluster)) {
+    for (const object of objects()) {
       if (object.name.length > 63 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(object.name)) {
         problems.push({
           path: at,

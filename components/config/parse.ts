@@ -7,8 +7,9 @@
  * refused key (its path, or a mention of it) is dropped, since it would speak of the default.
  */
 import { flinkProblems } from "../flink/checks";
-import type { ResolvedSessionCluster } from "../flink/clusterSchema";
-import { resolveClusters } from "../flink/config";
+import type { ResolvedApplication, ResolvedSessionCluster } from "../flink/clusterSchema";
+import { resolveApplications, resolveClusters } from "../flink/config";
+import { jobProblems } from "../flink/jobChecks";
 import { operatorProblems } from "../flink/operatorConfig";
 import { hiveProblems } from "../hive/config";
 import { mysqlChecks } from "../mysql/config";
@@ -24,6 +25,7 @@ import { configSchema, ParsedConfig, PlatformConfig } from "./schema";
 function crossFieldProblems(
   parsed: ParsedConfig,
   clusters: readonly ResolvedSessionCluster[],
+  applications: readonly ResolvedApplication[],
   context: ConfigContext,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [
@@ -31,7 +33,7 @@ function crossFieldProblems(
     ...mysqlChecks(parsed, context),
     ...streamParkChecks(parsed, clusters),
     ...hiveProblems(parsed, clusters),
-    ...networkProblems(parsed, clusters, context),
+    ...networkProblems(parsed, clusters, context, applications),
   ];
   for (const key of context.plainSecretConfigKeys ?? []) {
     problems.push({
@@ -40,9 +42,10 @@ function crossFieldProblems(
     });
   }
   problems.push(
-    ...flinkProblems(parsed, clusters),
+    ...flinkProblems(parsed, clusters, applications),
+    ...jobProblems(parsed, clusters, applications),
     ...operatorProblems(parsed),
-    ...objectNameProblems(parsed, clusters),
+    ...objectNameProblems(parsed, clusters, applications),
     ...resourceProblems(parsed),
   );
   return problems;
@@ -194,13 +197,19 @@ export function parseConfig(
   const refused = schema.map((p) => p.path);
   const problems = [...schema, ...urlCredentialProblems(raw)];
   if (parsed) {
-    const clusters = resolveClusters(parsed.flink, parsed.platform.namespace);
+    const durableStore = parsed.storage.type !== "none";
+    const clusters = resolveClusters(parsed.flink, parsed.platform.namespace, durableStore);
+    const applications = resolveApplications(parsed.flink, parsed.platform.namespace, durableStore);
     problems.push(
-      ...crossFieldProblems(parsed, clusters, context).filter((p) => !concernsRefused(p, refused)),
+      ...crossFieldProblems(parsed, clusters, applications, context).filter(
+        (p) => !concernsRefused(p, refused),
+      ),
     );
     if (problems.length === 0) {
-      const namespaces = [...new Set([parsed.platform.namespace, ...clusters.map((c) => c.namespace)])];
-      return deepFreeze({ ...parsed, flink: { ...parsed.flink, clusters }, namespaces });
+      const namespaces = [
+        ...new Set([parsed.platform.namespace, ...[...clusters, ...applications].map((c) => c.namespace)]),
+      ];
+      return deepFreeze({ ...parsed, flink: { ...parsed.flink, clusters, applications }, namespaces });
     }
   }
   throw new ConfigError(unique(problems));

@@ -5,7 +5,7 @@
  * repeats them for `pulumi config` users and a unit test keeps the two equal.
  */
 import { z } from "zod";
-import type { ResolvedSessionCluster } from "../flink/clusterSchema";
+import type { ResolvedApplication, ResolvedSessionCluster } from "../flink/clusterSchema";
 import { flinkSchema } from "../flink/config";
 import { operatorSchema } from "../flink/operatorConfig";
 import { hiveSchema } from "../hive/config";
@@ -47,8 +47,9 @@ export type ParsedConfig = z.output<typeof configSchema>;
 
 /** The validated configuration the program builds from. Deeply frozen. */
 export type PlatformConfig = Readonly<Omit<ParsedConfig, "flink">> & {
-  readonly flink: Readonly<Omit<ParsedConfig["flink"], "clusters">> & {
+  readonly flink: Readonly<Omit<ParsedConfig["flink"], "clusters" | "applications">> & {
     readonly clusters: readonly ResolvedSessionCluster[];
+    readonly applications: readonly ResolvedApplication[];
   };
   /** Every namespace the platform places something in, platform namespace first. */
   readonly namespaces: readonly string[];

@@ -4,7 +4,7 @@
  */
 import { clusterName } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
-import type { ResolvedSessionCluster } from "./clusterSchema";
+import type { FlinkClusterSpecInput, ResolvedApplication, ResolvedSessionCluster } from "./clusterSchema";
 import { stateFlinkKeys, StateShape } from "./clusterState";
 import type { FlinkAreaConfig } from "./config";
 import {
@@ -25,6 +25,7 @@ export interface FlinkChecksInput {
 export function flinkProblems(
   parsed: FlinkChecksInput,
   clusters: readonly ResolvedSessionCluster[],
+  applications: readonly ResolvedApplication[] = [],
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const versionProblem = flinkVersionProblem(parsed.flink.version);
@@ -42,14 +43,28 @@ export function flinkProblems(
     });
   }
   for (const cluster of clusters) {
-    problems.push(...clusterProblems(parsed, cluster));
+    const explicitVersion = parsed.flink.clusters[cluster.name].version !== undefined;
+    problems.push(...clusterProblems(parsed, cluster, `flink.clusters.${cluster.name}`, explicitVersion));
+  }
+  for (const application of applications) {
+    const explicitVersion = parsed.flink.applications[application.name].version !== undefined;
+    problems.push(
+      ...clusterProblems(parsed, application, `flink.applications.${application.name}`, explicitVersion),
+    );
   }
   return problems;
 }
 
-/** The problems of one cluster; each is reported under the cluster's own key, valid name or not. */
-function clusterProblems(parsed: FlinkChecksInput, cluster: ResolvedSessionCluster): ConfigProblem[] {
-  const at = `flink.clusters.${cluster.name}`;
+/**
+ * The problems of one session cluster or application (`at`, its config key); each is reported under that key, valid
+ * name or not.
+ */
+function clusterProblems(
+  parsed: FlinkChecksInput,
+  cluster: FlinkClusterSpecInput,
+  at: string,
+  explicitVersion: boolean,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const name = clusterName.safeParse(cluster.name);
   if (!name.success) {
@@ -58,7 +73,7 @@ function clusterProblems(parsed: FlinkChecksInput, cluster: ResolvedSessionClust
       message: `invalid cluster name: ${name.error.issues.map((i) => i.message).join("; ")}`,
     });
   }
-  if (parsed.flink.clusters[cluster.name].version !== undefined) {
+  if (explicitVersion) {
     const problem = flinkVersionProblem(cluster.version);
     if (problem) {
       problems.push({ path: `${at}.version`, message: problem });
@@ -75,7 +90,7 @@ function clusterProblems(parsed: FlinkChecksInput, cluster: ResolvedSessionClust
       problems.push({ path: `${at}.flinkConfiguration.${key}`, message: "must not contain line breaks" });
     }
   }
-  problems.push(...overlappingPrefixProblems(parsed, cluster));
+  problems.push(...overlappingPrefixProblems(parsed, cluster, at));
   return problems;
 }
 
@@ -85,7 +100,8 @@ function clusterProblems(parsed: FlinkChecksInput, cluster: ResolvedSessionClust
  */
 function overlappingPrefixProblems(
   parsed: FlinkChecksInput,
-  cluster: ResolvedSessionCluster,
+  cluster: FlinkClusterSpecInput,
+  at: string,
 ): ConfigProblem[] {
   const release = flinkRelease(cluster.version);
   if (release?.major !== 2) {
@@ -104,7 +120,7 @@ function overlappingPrefixProblems(
   return overlappingKeyPrefixes(keys).map(([shorter, longer]) => {
     const userKey = cluster.flinkConfiguration[shorter] !== undefined ? shorter : longer;
     return {
-      path: `flink.clusters.${cluster.name}.flinkConfiguration.${userKey}`,
+      path: `${at}.flinkConfiguration.${userKey}`,
       message: `Flink ${cluster.version} rejects '${shorter}' next to '${longer}' (overlapping key prefixes); use the non-deprecated key`,
     };
   });

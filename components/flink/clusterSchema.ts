@@ -3,8 +3,9 @@
  * inherited value is resolved.
  */
 import { z } from "zod";
-import { doc, integer, namespaceName, pinnedImage } from "../config/primitives";
-import { cpuCores, flinkMemory, ingressSchema } from "../config/resourceSchemas";
+import { doc, flag, integer, namespaceName, pinnedImage } from "../config/primitives";
+import { containerResources, cpuCores, flinkMemory, ingressSchema } from "../config/resourceSchemas";
+import { jobSchema, ResolvedJob } from "./jobSchema";
 
 /** Flink configuration as users write it: flat keys, scalar values (the operator stringifies them anyway). */
 export const flinkConfigurationMap = doc(
@@ -16,7 +17,23 @@ export const flinkConfigurationMap = doc(
 /** A version written as the CLI stores it ("1.20" stays a string, 2 becomes a number). */
 export const flinkVersion = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string());
 
-export const sessionClusterSchema = z.strictObject({
+/** The optional SQL Gateway of a session cluster (`flink.clusters.<name>.sqlGateway`). */
+export const sqlGatewaySchema = doc(
+  z
+    .strictObject({
+      enabled: doc(
+        flag,
+        "run Flink's SQL Gateway (REST endpoint, port 8083) against this cluster, with the Hive catalog when Hive is on",
+      ).prefault(false),
+      resources: containerResources({ cpu: "250m", memory: "1Gi" }, { cpu: "1", memory: "1Gi" }),
+      ingress: ingressSchema,
+    })
+    .prefault({}),
+  "Flink's SQL Gateway for this session cluster",
+);
+
+/** What every Flink cluster the platform runs is configured with: image, resources, Flink configuration, UI. */
+const clusterFields = {
   namespace: doc(namespaceName, "namespace of the cluster; the platform namespace when unset", [
     "flink-etl",
   ]).optional(),
@@ -48,6 +65,21 @@ export const sessionClusterSchema = z.strictObject({
   ).prefault(0),
   flinkConfiguration: flinkConfigurationMap,
   ingress: ingressSchema,
+};
+
+export const sessionClusterSchema = z.strictObject({
+  ...clusterFields,
+  jobs: doc(
+    z.record(z.string(), jobSchema),
+    "session jobs by name (FlinkSessionJobs the operator submits to this cluster)",
+  ).prefault({}),
+  sqlGateway: sqlGatewaySchema,
+});
+
+/** An application deployment (`flink.applications.<name>`): a Flink cluster of its own that runs one job. */
+export const applicationSchema = z.strictObject({
+  ...clusterFields,
+  job: doc(jobSchema, "the job the application runs"),
 });
 
 /** A session cluster's config as parsed, before inherited values are resolved. */
@@ -64,6 +96,21 @@ export interface FlinkCluster {
   readonly image: string;
 }
 
+/** An application deployment's config as parsed. */
+export type ApplicationConfig = z.output<typeof applicationSchema>;
+
 /** A session cluster with every inherited value resolved. */
 export interface ResolvedSessionCluster
-  extends Omit<SessionClusterConfig, "namespace" | "version" | "image">, FlinkCluster {}
+  extends Omit<SessionClusterConfig, "namespace" | "version" | "image" | "jobs">, FlinkCluster {
+  /** Its session jobs by name, upgrade modes resolved. */
+  readonly jobs: Readonly<Record<string, ResolvedJob>>;
+}
+
+/** An application deployment with every inherited value resolved. */
+export interface ResolvedApplication
+  extends Omit<ApplicationConfig, "namespace" | "version" | "image" | "job">, FlinkCluster {
+  readonly job: ResolvedJob;
+}
+
+/** What the pods of any Flink cluster are made from: session cluster or application. */
+export type FlinkClusterSpecInput = Omit<ResolvedSessionCluster, "jobs" | "sqlGateway">;

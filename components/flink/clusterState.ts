@@ -61,6 +61,7 @@ type StateSetting =
   | "storage"
   | "checkpointDir"
   | "savepointDir"
+  | "archiveDir"
   | "haType"
   | "haStorageDir"
   | "zookeeperQuorum"
@@ -85,7 +86,12 @@ export function stateFlinkKeys(
   if (shape.store === "none") {
     return result;
   }
-  Object.assign(result, { storage: keys.storage, checkpointDir: keys.dir, savepointDir: keys.savepointDir });
+  Object.assign(result, {
+    storage: keys.storage,
+    checkpointDir: keys.dir,
+    savepointDir: keys.savepointDir,
+    archiveDir: ARCHIVE_DIR_KEY,
+  });
   if (shape.ha !== "off") {
     Object.assign(result, { haType: "high-availability.type", haStorageDir: "high-availability.storageDir" });
   }
@@ -102,6 +108,18 @@ export function stateFlinkKeys(
     result.hadoopConfigMap = "kubernetes.hadoop.conf.config-map.name";
   }
   return result;
+}
+
+/** Where a JobManager archives each finished job, for the history server. */
+export const ARCHIVE_DIR_KEY = "jobmanager.archive.fs.dir";
+
+/** Where one cluster archives its finished jobs: `completed-jobs` in its state folder. */
+export function archiveUri(
+  store: DurableStore,
+  pathPrefix: string,
+  cluster: Pick<FlinkCluster, "name" | "namespace">,
+): string {
+  return `${clusterStateUri(store, pathPrefix, cluster)}/completed-jobs`;
 }
 
 /** Where one cluster keeps its state: `<store>/<prefix>/<namespace>/<cluster>`. */
@@ -159,6 +177,7 @@ function stateValues(
       storage: "filesystem",
       checkpointDir: `${base}/checkpoints`,
       savepointDir: `${base}/savepoints`,
+      archiveDir: archiveUri(store, inputs.pathPrefix, cluster),
       haStorageDir: `${base}/ha`,
     });
     if (store.kind === "s3") {

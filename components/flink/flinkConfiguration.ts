@@ -144,6 +144,10 @@ const MANAGED_KEYS: readonly ManagedKey[] = [
     key: /^(execution\.checkpointing\.(dir|savepoint-dir|storage)|state\.(checkpoints\.dir|savepoints\.dir|checkpoint-storage))$/,
     use: "storage.type and storage.pathPrefix (each cluster keeps its state under <store>/<prefix>/<namespace>/<cluster>)",
   },
+  {
+    key: /^jobmanager\.archive\.fs\.dir$/,
+    use: "storage.type (finished jobs are archived under <store>/<prefix>/<namespace>/<cluster>/completed-jobs)",
+  },
   { key: /^high-availability(\.|$)/, use: "ha.type and ha.zookeeper.* (HA data goes to the durable store)" },
   { key: /^s3\.(endpoint|path\.style\.access)$/, use: "storage.s3.*" },
   { key: /^kubernetes\.hadoop\.conf\.config-map\.name$/, use: "storage.hdfs.external.configMap" },

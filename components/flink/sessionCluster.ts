@@ -8,7 +8,7 @@ import { ingressUrl } from "../kube/ingress";
 import { platformLabels } from "../kube/labels";
 import { ArtifactSettings, mergeAdditions, PodAdditions } from "../kube/podAdditions";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
-import type { FlinkCluster, ResolvedSessionCluster } from "./clusterSchema";
+import type { FlinkCluster, FlinkClusterSpecInput, ResolvedSessionCluster } from "./clusterSchema";
 import { StateInputs, stateSettings } from "./clusterState";
 import { PROMETHEUS_PORT, sessionFlinkConfiguration } from "./flinkConfiguration";
 import { FLINK_RELEASES } from "./versions";
@@ -74,7 +74,7 @@ const tcpProbe = (port: number, initialDelaySeconds: number) => ({
  * The pod template shared by JobManager and TaskManager pods: non-root, no privilege escalation, and the Prometheus
  * reporter's port named `metrics` (Flink merges template ports with its own).
  */
-function sharedPodTemplate(cluster: ResolvedSessionCluster, state: PodAdditions) {
+function sharedPodTemplate(cluster: FlinkClusterSpecInput, state: PodAdditions, component: string) {
   const mainContainer: Record<string, unknown> = {
     name: MAIN_CONTAINER,
     ports: [{ name: "metrics", containerPort: PROMETHEUS_PORT, protocol: "TCP" }],
@@ -87,7 +87,7 @@ function sharedPodTemplate(cluster: ResolvedSessionCluster, state: PodAdditions)
     mainContainer.volumeMounts = state.volumeMounts;
   }
   return {
-    metadata: { labels: platformLabels("flink-session-cluster", cluster.name) },
+    metadata: { labels: platformLabels(component, cluster.name) },
     spec: {
       securityContext: nonRootPodSecurityContext(FLINK_UID),
       ...(state.initContainers.length > 0 ? { initContainers: state.initContainers } : {}),
@@ -98,10 +98,15 @@ function sharedPodTemplate(cluster: ResolvedSessionCluster, state: PodAdditions)
 }
 
 /**
- * The FlinkDeployment `spec` of a session cluster. Pure, so tests can pin the exact spec. Requests and limits of
- * the Flink containers come from `resource` (the operator sets both from it).
+ * The FlinkDeployment `spec` of a session cluster, or of an application before its job is added (`component` labels
+ * the pods). Pure, so tests can pin the exact spec. Requests and limits of the Flink containers come from
+ * `resource` (the operator sets both from it).
  */
-export function flinkDeploymentSpec(cluster: ResolvedSessionCluster, state: PodAdditions) {
+export function flinkDeploymentSpec(
+  cluster: FlinkClusterSpecInput,
+  state: PodAdditions,
+  component = "flink-session-cluster",
+) {
   const release = FLINK_RELEASES[cluster.version];
   const spec: Record<string, unknown> = {
     image: cluster.image,
@@ -110,7 +115,7 @@ export function flinkDeploymentSpec(cluster: ResolvedSessionCluster, state: PodA
     mode: "native",
     serviceAccount: serviceAccountName(cluster),
     flinkConfiguration: sessionFlinkConfiguration(cluster, state.flinkConfiguration),
-    podTemplate: sharedPodTemplate(cluster, state),
+    podTemplate: sharedPodTemplate(cluster, state, component),
     jobManager: {
       replicas: cluster.jobManager.replicas,
       resource: { cpu: cluster.jobManager.cpu, memory: cluster.jobManager.memory },
@@ -147,6 +152,52 @@ export function flinkDeploymentSpec(cluster: ResolvedSessionCluster, state: PodA
   return spec;
 }
 
+/**
+ * The service account, Role and RoleBinding a cluster's JobManager runs with, in the cluster's namespace (the
+ * operator chart only creates those in the namespaces it knows about).
+ */
+export function jobManagerRbac(
+  name: string,
+  cluster: Pick<FlinkCluster, "name" | "namespace">,
+  component: string,
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  const metadata = {
+    name: serviceAccountName(cluster),
+    namespace: cluster.namespace,
+    labels: platformLabels(component, cluster.name),
+  };
+  const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata }, { parent });
+  const role = new k8s.rbac.v1.Role(`${name}-role`, { metadata, rules: FLINK_JOB_RULES }, { parent });
+  const roleBinding = new k8s.rbac.v1.RoleBinding(
+    `${name}-rolebinding`,
+    {
+      metadata,
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: metadata.name, namespace: cluster.namespace }],
+    },
+    { parent },
+  );
+  return [serviceAccount, role, roleBinding];
+}
+
+/** Standby JobManagers only help if a drain cannot take all of them at once. */
+export function jobManagerDisruptionBudget(
+  name: string,
+  cluster: Pick<FlinkCluster, "name" | "namespace">,
+  labels: Record<string, string>,
+  parent: pulumi.Resource,
+): k8s.policy.v1.PodDisruptionBudget {
+  return new k8s.policy.v1.PodDisruptionBudget(
+    `${name}-jobmanager`,
+    {
+      metadata: { name: `${cluster.name}-jobmanager`, namespace: cluster.namespace, labels },
+      spec: { minAvailable: 1, selector: { matchLabels: jobManagerPodLabels(cluster) } },
+    },
+    { parent },
+  );
+}
+
 /** A Flink session cluster and the RBAC it runs with. */
 export class FlinkSessionCluster extends pulumi.ComponentResource {
   public readonly deployment: k8s.apiextensions.CustomResource;
@@ -158,22 +209,8 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
   constructor(name: string, args: FlinkSessionClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flink-platform:flink:FlinkSessionCluster", name, {}, opts);
     const cluster = args.cluster;
-    const metadata = {
-      name: serviceAccountName(cluster),
-      namespace: cluster.namespace,
-      labels: platformLabels("flink-session-cluster", cluster.name),
-    };
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata }, { parent: this });
-    const role = new k8s.rbac.v1.Role(`${name}-role`, { metadata, rules: FLINK_JOB_RULES }, { parent: this });
-    const roleBinding = new k8s.rbac.v1.RoleBinding(
-      `${name}-rolebinding`,
-      {
-        metadata,
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: metadata.name },
-        subjects: [{ kind: "ServiceAccount", name: metadata.name, namespace: cluster.namespace }],
-      },
-      { parent: this },
-    );
+    const labels = platformLabels("flink-session-cluster", cluster.name);
+    const rbac = jobManagerRbac(name, cluster, "flink-session-cluster", this);
     this.deployment = new k8s.apiextensions.CustomResource(
       name,
       {
@@ -182,7 +219,7 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
         metadata: {
           name: cluster.name,
           namespace: cluster.namespace,
-          labels: platformLabels("flink-session-cluster", cluster.name),
+          labels,
           // Ready means the JobManager deployment is up; the operator reports it in the status. pulumi-kubernetes
           // also waits for status.observedGeneration to reach the new generation, so an update waits for the
           // operator to have seen it.
@@ -197,24 +234,12 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
       // image on every node that runs a JobManager: allow more than the provider's default 10 minutes.
       {
         parent: this,
-        dependsOn: [serviceAccount, role, roleBinding],
+        dependsOn: rbac,
         customTimeouts: { create: "20m", update: "20m" },
       },
     );
     if (cluster.jobManager.replicas > 1) {
-      // Standby JobManagers only help if a drain cannot take all of them at once.
-      new k8s.policy.v1.PodDisruptionBudget(
-        `${name}-jobmanager`,
-        {
-          metadata: {
-            name: `${cluster.name}-jobmanager`,
-            namespace: cluster.namespace,
-            labels: metadata.labels,
-          },
-          spec: { minAvailable: 1, selector: { matchLabels: jobManagerPodLabels(cluster) } },
-        },
-        { parent: this },
-      );
+      jobManagerDisruptionBudget(name, cluster, labels, this);
     }
     this.restUrl = restUrl(cluster);
     this.ingressUrl = ingressUrl(cluster.ingress);

@@ -1,16 +1,28 @@
 /**
- * Alert rules (a PrometheusRule) for the session clusters, the operator and the scraped backing services. Every rule
- * says what broke (`summary`), what it means (`description`) and the first thing to do (`runbook`).
+ * Alert rules (a PrometheusRule) for the Flink clusters (session clusters and application deployments) and their
+ * jobs, the SQL Gateways and the history server, the operator and the scraped backing services. Every rule says what
+ * broke (`summary`), what it means (`description`) and the first thing to do (`runbook`).
  *
  * Flink exports its counters as gauges that only grow while a job lives, so `increase()` over them is correct (a
  * JobManager restart looks like a counter reset). Rules on Flink series only see what the platform's PodMonitors
  * scrape: those series carry `flink_cluster`, which other Flink deployments in the cluster do not.
  */
 import {
+  HISTORY_SERVER_NAME,
+  HISTORY_SERVER_POD_LABELS,
+  sqlGatewayName,
+  sqlGatewayPodLabels,
+} from "../flink/jobServices";
+import {
   FLINK_CLUSTER_LABEL as CLUSTER,
   FLINK_COMPONENT_LABEL as COMPONENT,
+  HISTORY_SERVER_POD_MONITOR_NAME,
+  MonitoredFlinkCluster,
+  MonitoredHistoryServer,
+  MonitoredSqlGateway,
   OPERATOR_POD_MONITOR_NAME,
   prometheusJob,
+  sqlGatewayPodMonitorName,
 } from "./podMonitors";
 import { EXPORTERS, ScrapeTarget } from "./scrapeTargets";
 
@@ -39,19 +51,32 @@ export interface AlertRuleGroup {
 }
 
 export interface AlertRuleArgs {
-  /** The session clusters; each gets its JobManager-down rule. */
-  readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
+  /**
+   * The Flink clusters; each gets its JobManager-down rule, and each application its job-not-running rule (neither
+   * for a suspended application).
+   */
+  readonly clusters: readonly MonitoredFlinkCluster[];
   /** Namespace of the operator the platform installed and scrapes; default none (no operator rules). */
   readonly operatorNamespace?: string;
   /** The backing services' scrape targets; each gets its target-down rule. */
   readonly targets: readonly ScrapeTarget[];
+  /** The SQL Gateways; each gets its down rule. Default none. */
+  readonly sqlGateways?: readonly MonitoredSqlGateway[];
+  /** The history server, when it runs; it gets its down rule. Default none (no history server). */
+  readonly historyServer?: MonitoredHistoryServer;
 }
 
 const BY_CLUSTER = `namespace, ${CLUSTER}`;
 const BY_JOB = `namespace, ${CLUSTER}, job_name`;
 const WHERE = "{{ $labels.namespace }}/{{ $labels.flink_cluster }}";
 
-/** Rules that hold for every session cluster (they group by cluster). */
+/** `kubectl -l` selector of pods with these labels. */
+const podSelector = (labels: Readonly<Record<string, string>>) =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+
+/** Rules that hold for every Flink cluster and job (they group by cluster, or by job). */
 function flinkRules(): AlertRule[] {
   // Average checkpoint duration in seconds over a window, optionally ending `offset` ago.
   const avgDuration = (range: string, offset?: string) =>
@@ -121,6 +146,19 @@ function flinkRules(): AlertRule[] {
         "Open the job's Exceptions tab in the Flink UI (or the JobManager log) for the root cause; a restart loop usually comes from bad records, a lost dependency or too little memory.",
     },
     {
+      // runningTime is 0 while the job is in any other state; a job that ended has no series (FlinkResourcesFailed
+      // and FlinkApplicationJobNotRunning see those).
+      alert: "FlinkJobNotRunning",
+      expr: `max by (${BY_JOB}) (flink_jobmanager_job_runningTime) == 0`,
+      for: "10m",
+      severity: "warning",
+      summary: `Job {{ $labels.job_name }} on ${WHERE} is not running`,
+      description:
+        "The job has been on its JobManager for 10 minutes without being in the RUNNING state (created, initializing, restarting, failing or cancelling): it processes nothing.",
+      runbook:
+        "Open the job in the Flink UI: waiting for slots means TaskManagers do not start (kubectl -n <namespace> get pods -l app=<cluster>,component=taskmanager), restarting means a failure loop (Exceptions tab); kubectl -n <namespace> get flinksessionjobs,flinkdeployments shows status.jobStatus and status.error.",
+    },
+    {
       alert: "FlinkTaskBackPressured",
       expr: `max by (${BY_JOB}, task_name) (flink_taskmanager_job_task_backPressuredTimeMsPerSecond) > 500`,
       for: "15m",
@@ -135,7 +173,7 @@ function flinkRules(): AlertRule[] {
 }
 
 /** A JobManager per cluster: without its series, the cluster's other rules see nothing, so this one is explicit. */
-function jobManagerDownRule(cluster: { name: string; namespace: string }): AlertRule {
+function jobManagerDownRule(cluster: MonitoredFlinkCluster): AlertRule {
   return {
     alert: "FlinkJobManagerDown",
     expr: `absent(up{namespace="${cluster.namespace}", ${CLUSTER}="${cluster.name}", ${COMPONENT}="jobmanager"} == 1)`,
@@ -146,6 +184,56 @@ function jobManagerDownRule(cluster: { name: string; namespace: string }): Alert
     description:
       "No JobManager of the cluster has answered a metrics scrape for 5 minutes: the REST API, the web UI and job submission are unavailable.",
     runbook: `kubectl -n ${cluster.namespace} get flinkdeployment ${cluster.name} (status.jobManagerDeploymentStatus, status.error) and kubectl -n ${cluster.namespace} describe pod -l app=${cluster.name},component=jobmanager; then the JobManager log.`,
+  };
+}
+
+/**
+ * An application's job: in application mode the operator keeps the JobManager up after the job ends
+ * (`execution.shutdown-on-application-finish: false`), and `numRunningJobs` counts the jobs that have not ended.
+ */
+function applicationJobNotRunningRule(application: MonitoredFlinkCluster): AlertRule {
+  const { name, namespace } = application;
+  return {
+    alert: "FlinkApplicationJobNotRunning",
+    expr: `max by (${BY_CLUSTER}) (flink_jobmanager_numRunningJobs{namespace="${namespace}", ${CLUSTER}="${name}"}) == 0`,
+    for: "10m",
+    severity: "critical",
+    labels: { namespace, [CLUSTER]: name },
+    summary: `The job of Flink application ${namespace}/${name} is not running`,
+    description:
+      "The application's JobManager has answered for 10 minutes without a job that has not ended: its job finished, failed or was cancelled, and nothing processes its data.",
+    runbook: `kubectl -n ${namespace} get flinkdeployment ${name} (status.jobStatus.state, status.error) and the JobManager log (kubectl -n ${namespace} logs deploy/${name}); fix the cause and change the spec (e.g. spec.restartNonce) to resubmit; a bounded job that finished: suspend or remove the application.`,
+  };
+}
+
+/** A session cluster's SQL Gateway: its pods serve JVM metrics through the JMX exporter. */
+function sqlGatewayDownRule(gateway: MonitoredSqlGateway): AlertRule {
+  const { cluster, namespace } = gateway;
+  return {
+    alert: "FlinkSqlGatewayDown",
+    expr: `absent(up{job="${prometheusJob(namespace, sqlGatewayPodMonitorName(gateway))}"} == 1)`,
+    for: "5m",
+    severity: "warning",
+    labels: { namespace, [CLUSTER]: cluster },
+    summary: `The SQL Gateway of Flink cluster ${namespace}/${cluster} is down`,
+    description:
+      "No SQL Gateway pod of the cluster has answered a metrics scrape for 5 minutes: SQL clients cannot open sessions or submit statements; jobs already running go on.",
+    runbook: `kubectl -n ${namespace} get pods -l ${podSelector(sqlGatewayPodLabels({ name: cluster }))} and describe or read the log (kubectl -n ${namespace} logs deploy/${sqlGatewayName({ name: cluster })}) of the one not Running/Ready.`,
+  };
+}
+
+function historyServerDownRule(server: MonitoredHistoryServer): AlertRule {
+  const { namespace } = server;
+  return {
+    alert: "FlinkHistoryServerDown",
+    expr: `absent(up{job="${prometheusJob(namespace, HISTORY_SERVER_POD_MONITOR_NAME)}"} == 1)`,
+    for: "5m",
+    severity: "warning",
+    labels: { namespace },
+    summary: `The Flink history server in ${namespace} is down`,
+    description:
+      "The history server has not answered a metrics scrape for 5 minutes: finished jobs cannot be looked at; the clusters keep archiving them on the durable store.",
+    runbook: `kubectl -n ${namespace} get pods -l ${podSelector(HISTORY_SERVER_POD_LABELS)} and the log (kubectl -n ${namespace} logs deploy/${HISTORY_SERVER_NAME}); an unreadable archive directory on the durable store is the usual cause.`,
   };
 }
 
@@ -188,6 +276,18 @@ function operatorRules(namespace: string): AlertRule[] {
       runbook:
         "kubectl -n <resourcens> get flinkdeployments and describe the one not READY (status.error); the JobManager pod events show image, quota or configuration problems.",
     },
+    {
+      // Lifecycle FAILED: the job failed for good, or the first deployment was refused (operator-api CommonStatus).
+      alert: "FlinkResourcesFailed",
+      expr: "sum by (resourcens, resourcetype) (flink_k8soperator_namespace_Lifecycle_State_FAILED_Count) > 0",
+      for: "5m",
+      severity: "critical",
+      summary: "{{ $labels.resourcetype }}s in {{ $labels.resourcens }} have failed",
+      description:
+        'The operator reports {{ $value | printf "%.0f" }} {{ $labels.resourcetype }}(s) FAILED for 5 minutes: a job failed and is not restarted (a failed session job leaves no Flink series to alert on), or a first deployment was refused.',
+      runbook:
+        "kubectl -n <resourcens> get <resourcetype> and describe the FAILED one (status.lifecycleState, status.jobStatus.state, status.error); fix the cause, then change the spec (e.g. spec.restartNonce) to resubmit.",
+    },
   ];
 }
 
@@ -201,18 +301,24 @@ function targetRule(target: ScrapeTarget): AlertRule {
     labels: { namespace: target.namespace, job: prometheusJob(target.namespace, target.name) },
     summary: `${title} ${target.namespace}/${target.name} is down`,
     description: `No pod of ${title} ${target.namespace}/${target.name} has answered a metrics scrape for 5 minutes.`,
-    runbook: `kubectl -n ${target.namespace} get pods -l ${Object.entries(target.podSelector)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",")} and describe or read the log of the one not Running/Ready.`,
+    runbook: `kubectl -n ${target.namespace} get pods -l ${podSelector(target.podSelector)} and describe or read the log of the one not Running/Ready.`,
   };
 }
 
 /** The rule groups of the platform. */
 export function alertRuleGroups(args: AlertRuleArgs): AlertRuleGroup[] {
+  // A suspended application has no JobManager on purpose.
+  const running = args.clusters.filter((c) => !(c.kind === "application" && c.suspended === true));
   const groups: AlertRuleGroup[] = [
     {
       name: "flink-platform.flink",
-      rules: [...args.clusters.map(jobManagerDownRule), ...flinkRules()],
+      rules: [
+        ...running.map(jobManagerDownRule),
+        ...running.filter((c) => c.kind === "application").map(applicationJobNotRunningRule),
+        ...(args.sqlGateways ?? []).map(sqlGatewayDownRule),
+        ...(args.historyServer ? [historyServerDownRule(args.historyServer)] : []),
+        ...flinkRules(),
+      ],
     },
   ];
   if (args.operatorNamespace !== undefined) {

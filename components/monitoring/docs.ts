@@ -4,6 +4,7 @@
  */
 import { AlertRuleGroup, alertRuleGroups } from "./alerts";
 import { FLINK_DASHBOARD } from "./dashboards/flink";
+import { JOB_SERVICES_DASHBOARD } from "./dashboards/jobServices";
 import { DashboardSpec, variableQuery } from "./grafana";
 import { podScrapeTarget } from "./scrapeTargets";
 
@@ -68,8 +69,9 @@ export function alertRulesMarkdown(groups: readonly AlertRuleGroup[]): string {
 }
 
 /**
- * The generated blocks of docs/monitoring.md, by marker name: the Flink dashboard, and the rules of the default stack plus one
- * managed MinIO publishing a scrape target (to show the per-service rule).
+ * The generated blocks of docs/monitoring.md, by marker name: the Flink dashboards (clusters and jobs; SQL Gateways
+ * and history server), and the rules of the default stack plus an application deployment, a SQL Gateway, the history
+ * server and one managed MinIO publishing a scrape target (to show the rules made per application and per service).
  */
 export function monitoringDocBlocks(): Record<string, string> {
   const minio = podScrapeTarget({
@@ -84,16 +86,26 @@ export function monitoringDocBlocks(): Record<string, string> {
     exporter: "minio",
   });
   const groups = alertRuleGroups({
-    clusters: [{ name: "session", namespace: "flink" }],
+    clusters: [
+      { name: "session", namespace: "flink" },
+      { name: "orders", namespace: "flink", kind: "application" },
+    ],
     operatorNamespace: "flink",
     targets: [minio],
+    sqlGateways: [{ cluster: "session", namespace: "flink" }],
+    historyServer: { namespace: "flink" },
   });
   return {
-    "monitoring-flink-dashboard": dashboardMarkdown(FLINK_DASHBOARD, {
-      // Longest first: the job filter contains the cluster filter.
-      "{J}": '{namespace=~"$namespace", flink_cluster=~"$cluster", job_name=~"$job"}',
-      "{C}": '{namespace=~"$namespace", flink_cluster=~"$cluster"}',
-    }),
+    "monitoring-flink-dashboard": [
+      dashboardMarkdown(FLINK_DASHBOARD, {
+        // Longest first: the job filter contains the cluster filter.
+        "{J}": '{namespace=~"$namespace", flink_cluster=~"$cluster", job_name=~"$job"}',
+        "{C}": '{namespace=~"$namespace", flink_cluster=~"$cluster"}',
+      }),
+      dashboardMarkdown(JOB_SERVICES_DASHBOARD, {
+        F: 'namespace=~"$namespace", job=~"$job", flink_component=~"flink-sql-gateway|flink-history-server"',
+      }),
+    ].join("\n\n"),
     "monitoring-alert-rules": alertRulesMarkdown(groups),
   };
 }

@@ -1,24 +1,31 @@
 /**
- * Monitoring of the platform through the Prometheus Operator and Grafana's dashboard sidecar: a PodMonitor per
- * session cluster, one for the operator and one per backing service that publishes a scrape target; the alert rules
- * (one PrometheusRule); and one dashboard per ConfigMap.
+ * Monitoring of the platform through the Prometheus Operator and Grafana's dashboard sidecar: a PodMonitor per Flink
+ * cluster (session cluster or application deployment), per SQL Gateway, for the history server, for the operator and
+ * per backing service that publishes a scrape target; the alert rules (one PrometheusRule); and one dashboard per
+ * ConfigMap.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "../kube/labels";
 import { alertRuleGroups, prometheusRuleSpec } from "./alerts";
-import { FLINK, OPERATOR, SERVICES, ShippedDashboard } from "./dashboards";
+import { FLINK, JOB_SERVICES, OPERATOR, SERVICES, ShippedDashboard } from "./dashboards";
 import { buildDashboard } from "./grafana";
 import {
   flinkClusterPodMonitor,
+  historyServerPodMonitor,
   MONITORING_API_VERSION,
+  MonitoredFlinkCluster,
+  MonitoredHistoryServer,
+  MonitoredSqlGateway,
   operatorPodMonitor,
   PodMonitorDefinition,
+  sqlGatewayPodMonitor,
   targetPodMonitor,
 } from "./podMonitors";
 import { ScrapeTarget } from "./scrapeTargets";
 
 export type { ScrapeTarget } from "./scrapeTargets";
+export type { MonitoredFlinkCluster, MonitoredHistoryServer, MonitoredSqlGateway } from "./podMonitors";
 export { podScrapeTarget } from "./scrapeTargets";
 
 export interface KeyValue {
@@ -46,12 +53,23 @@ export interface PlatformMonitoringArgs {
   readonly folderAnnotation: KeyValue;
   /** How often Prometheus scrapes each target (`monitoring.scrapeInterval`, default "30s"). */
   readonly scrapeInterval: string;
-  /** The session clusters, each with its PodMonitor and alert rules. */
-  readonly clusters: ReadonlyArray<{ readonly name: string; readonly namespace: string }>;
+  /**
+   * The Flink clusters, each with its PodMonitor and alert rules: the session clusters (`flink.clusters`, `kind`
+   * "session" or unset) and the application deployments (`flink.applications`, `kind: "application"`, `suspended`
+   * when `job.state` is "suspended").
+   */
+  readonly clusters: readonly MonitoredFlinkCluster[];
   /** Scrape the operator the platform installed (in `namespace`), with its rules and dashboard; true when installed. */
   readonly monitorOperator: boolean;
   /** Backing services that asked to be scraped (MinIO, ZooKeeper); default none. */
   readonly targets: readonly ScrapeTarget[];
+  /**
+   * The session clusters' SQL Gateways that run (`sqlGateway.enabled`), each with its PodMonitor and down rule;
+   * default none.
+   */
+  readonly sqlGateways?: readonly MonitoredSqlGateway[];
+  /** The history server, when it runs (`flink.historyServer.enabled`, in the platform namespace). Default none. */
+  readonly historyServer?: MonitoredHistoryServer;
 }
 
 export interface DashboardConfigMap {
@@ -68,10 +86,21 @@ export interface MonitoringPlan {
   readonly dashboards: readonly DashboardConfigMap[];
 }
 
-/** The dashboards for what is monitored: Flink always, the operator when scraped, one per exporter kind in use. */
-export function shippedDashboards(args: Pick<PlatformMonitoringArgs, "monitorOperator" | "targets">) {
+/**
+ * The dashboards for what is monitored: Flink always, the SQL Gateways' and history server's when either runs, the
+ * operator when scraped, one per exporter kind in use.
+ */
+export function shippedDashboards(
+  args: Pick<PlatformMonitoringArgs, "monitorOperator" | "targets" | "sqlGateways" | "historyServer">,
+) {
   const kinds = [...new Set(args.targets.map((target) => target.exporter))].sort();
-  return [FLINK, ...(args.monitorOperator ? [OPERATOR] : []), ...kinds.map((kind) => SERVICES[kind])];
+  const jobServices = (args.sqlGateways ?? []).length > 0 || args.historyServer !== undefined;
+  return [
+    FLINK,
+    ...(jobServices ? [JOB_SERVICES] : []),
+    ...(args.monitorOperator ? [OPERATOR] : []),
+    ...kinds.map((kind) => SERVICES[kind]),
+  ];
 }
 
 function dashboardConfigMap(dashboard: ShippedDashboard): DashboardConfigMap {
@@ -88,6 +117,8 @@ function dashboardConfigMap(dashboard: ShippedDashboard): DashboardConfigMap {
 export function monitoringPlan(args: PlatformMonitoringArgs): MonitoringPlan {
   const podMonitors = [
     ...args.clusters.map((cluster) => flinkClusterPodMonitor(cluster, args.scrapeInterval)),
+    ...(args.sqlGateways ?? []).map((gateway) => sqlGatewayPodMonitor(gateway, args.scrapeInterval)),
+    ...(args.historyServer ? [historyServerPodMonitor(args.historyServer, args.scrapeInterval)] : []),
     ...(args.monitorOperator ? [operatorPodMonitor(args.namespace, args.scrapeInterval)] : []),
     ...args.targets.map((target) => targetPodMonitor(target, args.scrapeInterval)),
   ];
@@ -103,6 +134,8 @@ export function monitoringPlan(args: PlatformMonitoringArgs): MonitoringPlan {
     clusters: args.clusters,
     operatorNamespace: args.monitorOperator ? args.namespace : undefined,
     targets: args.targets,
+    sqlGateways: args.sqlGateways,
+    historyServer: args.historyServer,
   });
   return {
     podMonitors,

@@ -80,8 +80,19 @@ const JVM_STATUS_METRICS = [
   "Status.JVM.ClassLoader.ClassesUnloaded",
 ];
 
-/** Job states whose `<state>Time` gauge Flink registers by default (`metrics.job.status.enable: CURRENT_TIME`). */
-const JOB_STATES = ["initializing", "created", "running", "restarting", "cancelling", "failing"];
+/**
+ * Job states whose `<state>Time` gauge Flink registers by default (`metrics.job.status.enable: CURRENT_TIME`): the
+ * milliseconds since the job entered the state while it is in it, 0 otherwise (JobStatusMetrics, StateTimeMetric).
+ * Terminal states have none: a job that ends is unregistered, with its series.
+ */
+export const FLINK_JOB_STATES = [
+  "initializing",
+  "created",
+  "running",
+  "restarting",
+  "cancelling",
+  "failing",
+] as const;
 
 export const FLINK_METRICS: MetricCatalogue = {
   source:
@@ -99,7 +110,7 @@ export const FLINK_METRICS: MetricCatalogue = {
     ]),
     ...flink("jobmanager_job", [
       "numRestarts",
-      ...JOB_STATES.map((state) => `${state}Time`),
+      ...FLINK_JOB_STATES.map((state) => `${state}Time`),
       "lastCheckpointDuration",
       "lastCheckpointSize",
       "lastCheckpointFullSize",
@@ -221,6 +232,39 @@ export const PROMETHEUS_METRICS: MetricCatalogue = {
   source:
     "series Prometheus adds for every scrape target (Prometheus docs: Jobs and instances, automatically generated labels and time series)",
   families: gauges(["up", "scrape_duration_seconds", "scrape_samples_scraped"]),
+};
+
+/**
+ * What the Prometheus JMX exporter Java agent (jmx_prometheus_javaagent 1.0.1, in the SQL Gateway and history server
+ * pods) always serves: the client_java 1.x `JvmMetrics` it registers besides the MBeans its rules export.
+ */
+export const JMX_EXPORTER_METRICS: MetricCatalogue = {
+  source:
+    "prometheus/jmx_exporter 1.0.1 jmx_prometheus_javaagent JavaAgent (registers JvmMetrics) over prometheus/client_java " +
+    "prometheus-metrics-instrumentation-jvm 1.x: JvmMemoryMetrics, JvmGarbageCollectorMetrics, JvmThreadsMetrics, " +
+    "ProcessMetrics (metric-name constants and the examples in their javadoc)",
+  families: [
+    ...gauges([
+      "jvm_memory_used_bytes",
+      "jvm_memory_committed_bytes",
+      "jvm_memory_max_bytes",
+      "jvm_memory_init_bytes",
+      "jvm_memory_pool_used_bytes",
+      "jvm_memory_pool_committed_bytes",
+      "jvm_memory_pool_max_bytes",
+      "jvm_threads_current",
+      "jvm_threads_daemon",
+      "jvm_threads_peak",
+      "jvm_threads_deadlocked",
+      "process_open_fds",
+      "process_max_fds",
+      "process_resident_memory_bytes",
+      "process_virtual_memory_bytes",
+      "process_start_time_seconds",
+    ]),
+    ...counters(["process_cpu_seconds_total", "jvm_threads_started_total"]),
+    ...summaries(["jvm_gc_collection_seconds"]),
+  ],
 };
 
 /** Every series name in some catalogues. */

@@ -136,26 +136,79 @@ export type OAuth2ProxyConfig = AuthConfig["oauth2Proxy"];
 
 /** A UI behind an Ingress: its config path and what it is. */
 export interface ExposedUi {
-  /** `flink.clusters.<name>` or `streampark`. */
+  /**
+   * The config key that exposes it: `flink.clusters.<name>`, `flink.clusters.<name>.sqlGateway`,
+   * `flink.applications.<name>`, `flink.historyServer` or `streampark`.
+   */
   readonly owner: string;
+  /** What it is, for messages: "the Flink UI of cluster 'session'". */
   readonly title: string;
+  /** What anyone who reaches it without authenticating can do, for messages. */
+  readonly risk: string;
 }
 
-/** What decides which UIs are exposed. */
+/** What decides which UIs are exposed, beside the clusters and applications. */
 export interface ExposureSource {
   readonly streampark: { readonly enabled: boolean; readonly ingress: { readonly enabled: boolean } };
+  readonly flink: {
+    readonly historyServer: { readonly enabled: boolean; readonly ingress: { readonly enabled: boolean } };
+  };
 }
+
+/** A Flink cluster as far as its UI goes (`flink.clusters.<name>`, `flink.applications.<name>`). */
+export interface ExposedCluster {
+  readonly name: string;
+  readonly ingress: { readonly enabled: boolean };
+}
+
+/** A session cluster: its Flink UI, and its SQL Gateway's REST endpoint when the gateway runs. */
+export interface ExposedSessionCluster extends ExposedCluster {
+  readonly sqlGateway: { readonly enabled: boolean; readonly ingress: { readonly enabled: boolean } };
+}
+
+/** Why an open Flink UI is dangerous. */
+const FLINK_UI_RISK = "the Flink UI accepts and runs uploaded jars";
 
 /** The UIs the config puts behind an Ingress. */
 export function exposedUis(
   parsed: ExposureSource,
-  clusters: ReadonlyArray<{ readonly name: string; readonly ingress: { readonly enabled: boolean } }>,
+  clusters: readonly ExposedSessionCluster[],
+  applications: readonly ExposedCluster[] = [],
 ): ExposedUi[] {
-  const uis: ExposedUi[] = clusters
-    .filter((c) => c.ingress.enabled)
-    .map((c) => ({ owner: `flink.clusters.${c.name}`, title: `the Flink UI of cluster '${c.name}'` }));
+  const uis: ExposedUi[] = [];
+  for (const c of clusters) {
+    if (c.ingress.enabled) {
+      uis.push({
+        owner: `flink.clusters.${c.name}`,
+        title: `the Flink UI of cluster '${c.name}'`,
+        risk: FLINK_UI_RISK,
+      });
+    }
+    if (c.sqlGateway.enabled && c.sqlGateway.ingress.enabled) {
+      uis.push({
+        owner: `flink.clusters.${c.name}.sqlGateway`,
+        title: `the SQL Gateway of cluster '${c.name}'`,
+        risk: "the SQL Gateway runs any statement it is sent as a job of the cluster",
+      });
+    }
+  }
+  for (const a of applications.filter((a) => a.ingress.enabled)) {
+    uis.push({
+      owner: `flink.applications.${a.name}`,
+      title: `the Flink UI of application '${a.name}'`,
+      risk: FLINK_UI_RISK,
+    });
+  }
   if (parsed.streampark.enabled && parsed.streampark.ingress.enabled) {
-    uis.push({ owner: "streampark", title: "StreamPark's UI" });
+    uis.push({ owner: "streampark", title: "StreamPark's UI", risk: FLINK_UI_RISK });
+  }
+  const history = parsed.flink.historyServer;
+  if (history.enabled && history.ingress.enabled) {
+    uis.push({
+      owner: "flink.historyServer",
+      title: "the Flink history server",
+      risk: "the history server shows every finished job's configuration, plan and exceptions",
+    });
   }
   return uis;
 }
@@ -163,8 +216,8 @@ export function exposedUis(
 /** Why an exposed UI is open; the warning of a preview, the error of a production stack. */
 export function unauthenticatedUiMessage(ui: ExposedUi): string {
   return (
-    `${ui.owner}.ingress exposes ${ui.title} through an Ingress without authentication (the Flink UI accepts and ` +
-    "runs uploaded jars); set network.auth.mode to oauth2-proxy or external"
+    `${ui.owner}.ingress exposes ${ui.title} through an Ingress without authentication (${ui.risk}); set ` +
+    "network.auth.mode to oauth2-proxy or external"
   );
 }
 
@@ -174,13 +227,14 @@ export function networkProblems(
     readonly network: NetworkConfig;
     readonly platform: { readonly production: boolean };
   },
-  clusters: ReadonlyArray<{ readonly name: string; readonly ingress: { readonly enabled: boolean } }>,
+  clusters: readonly ExposedSessionCluster[],
   { secretConfigKeys }: ConfigContext,
+  applications: readonly ExposedCluster[] = [],
 ): ConfigProblem[] {
   const { network } = parsed;
   const problems = authProblems(network.auth, secretConfigKeys);
   if (parsed.platform.production && network.auth.mode === "none") {
-    for (const ui of exposedUis(parsed, clusters)) {
+    for (const ui of exposedUis(parsed, clusters, applications)) {
       problems.push({
         path: `${ui.owner}.ingress.enabled`,
         message: `${unauthenticatedUiMessage(ui)} (platform.production is true)`,

@@ -1,7 +1,8 @@
 /**
- * The policies of the Flink pods and of the operator: JobManagers and TaskManagers of each session cluster talk on
- * Flink's fixed ports (FLINK_PORTS) among themselves, take REST calls from the operator, StreamPark and the UI's
- * clients, and reach the durable store, the HA service, the metastore and (for the jobs) addresses outside. Pure.
+ * The policies of the Flink pods and of the operator: JobManagers and TaskManagers of each session cluster and
+ * application talk on Flink's fixed ports (FLINK_PORTS) among themselves, take REST calls from the operator, the UI's
+ * clients and (session clusters) StreamPark and the cluster's SQL Gateway, and reach the durable store, the HA
+ * service, the metastore and (for the jobs) addresses outside. Pure.
  */
 import { FLINK_PORTS } from "../flink/flinkConfiguration";
 import {
@@ -14,6 +15,7 @@ import {
   podPolicy,
   Pods,
   flinkPolicyName,
+  managedStoreFlows,
 } from "./flows";
 import type { NetworkPolicyObject } from "./model";
 import { flinkPods, podPeer, ports, tcp } from "./peers";
@@ -25,15 +27,7 @@ function flinkBackingFlows(plan: NetworkPlan, namespace: string, pods: Pods): Fl
   if (plan.zookeeper?.kind === "managed") {
     flows.push({ peers: peersOf(namespace, pods.zookeeper), ports: [tcp("client")] });
   }
-  if (plan.s3?.kind === "managed") {
-    flows.push({ peers: peersOf(namespace, pods.minio), ports: [tcp("s3")] });
-  }
-  if (plan.hdfs?.kind === "managed") {
-    flows.push(
-      { peers: peersOf(namespace, pods.nameNode), ports: [tcp("rpc")] },
-      { peers: peersOf(namespace, pods.dataNode), ports: [tcp("data"), tcp("ipc")] },
-    );
-  }
+  flows.push(...managedStoreFlows(plan, namespace, pods));
   if (plan.hive) {
     flows.push({ peers: peersOf(namespace, pods.hive), ports: [tcp("thrift")] });
   }
@@ -59,7 +53,7 @@ const FLINK_INTERNAL = {
   taskmanager: [FLINK_PORTS.taskManagerRpc, FLINK_PORTS.data, FLINK_PORTS.metricsQuery],
 };
 
-/** The JobManagers' and TaskManagers' policies of one session cluster. */
+/** The JobManagers' and TaskManagers' policies of one session cluster or application. */
 export function clusterPolicies(plan: NetworkPlan, cluster: ClusterPlan, pods: Pods): NetworkPolicyObject[] {
   const ns = cluster.namespace;
   const jobManagers = flinkPods(cluster, "jobmanager");
@@ -79,9 +73,11 @@ export function clusterPolicies(plan: NetworkPlan, cluster: ClusterPlan, pods: P
   const metrics: Flow[] = plan.monitoring
     ? [{ peers: peersOf(ns, pods.prometheus), ports: [tcp("metrics")] }]
     : [];
+  // StreamPark submits to the session clusters it is given; an application's job is its FlinkDeployment's own.
   const restClients = [
     pods.operator,
-    ...(plan.streampark ? [pods.streampark] : []),
+    ...(plan.streampark && cluster.kind === "session" ? [pods.streampark] : []),
+    ...(cluster.sqlGateway ? [pods.sqlGateway(cluster)] : []),
     ...(cluster.ui === "ingress" ? [pods.ingressController] : []),
     ...(cluster.ui === "proxy" ? [pods.oauth2Proxy(ns, cluster.name)] : []),
   ];

@@ -2,6 +2,7 @@
  * The building blocks of the platform's NetworkPolicies: the pod groups, the flows (peers and ports) they are made
  * of, and the policy of one group from the flows it takes and makes. Pure.
  */
+import { HISTORY_SERVER_POD_LABELS, sqlGatewayPodLabels } from "../flink/jobServices";
 import { platformLabels } from "../kube/labels";
 import type { EgressRule, IngressRule, NetworkPolicyObject, PolicyPeer, PolicyPort } from "./model";
 import {
@@ -14,7 +15,7 @@ import {
   ports,
   tcp,
 } from "./peers";
-import type { NetworkPlan } from "./plan";
+import type { ClusterPlan, NetworkPlan } from "./plan";
 
 /** The webhook container's port (the chart sets WEBHOOK_SERVER_PORT and declares no container port). */
 export const OPERATOR_WEBHOOK_PORT = 9443;
@@ -29,10 +30,17 @@ export function flinkPolicyName(cluster: string, component: "jobmanager" | "task
   return `${cluster}-${component}`;
 }
 
-/** Name of the oauth2-proxy in front of a UI (`<cluster>`, or `streampark`), and of its objects and policy. */
+/**
+ * Name of the oauth2-proxy in front of a UI, and of its objects and policy. `ui` is what the proxy guards: a cluster
+ * or application (its name), a SQL Gateway (`sqlGatewayName`), the history server (`HISTORY_SERVER_UI`), or
+ * `streampark`.
+ */
 export function oauth2ProxyName(ui: string): string {
   return `oauth2-proxy-${ui}`;
 }
+
+/** The `ui` of the history server's oauth2-proxy (`oauth2-proxy-history-server`). */
+export const HISTORY_SERVER_UI = "history-server";
 
 /** One connection a pod makes or takes: with whom (or anyone), on which ports (or any). */
 export interface Flow {
@@ -63,6 +71,11 @@ export function platformPods(plan: NetworkPlan) {
     streampark: componentPods(ns, "streampark"),
     streamparkBootstrap: componentPods(ns, "streampark-bootstrap"),
     oauth2Proxy: (namespace: string, ui: string) => componentPods(namespace, "oauth2-proxy", ui),
+    sqlGateway: (cluster: ClusterPlan): PodGroup => ({
+      namespace: cluster.namespace,
+      labels: sqlGatewayPodLabels(cluster),
+    }),
+    historyServer: { namespace: ns, labels: HISTORY_SERVER_POD_LABELS } as PodGroup,
     prometheus: outsidePods(plan.settings.prometheus),
     ingressController: outsidePods(plan.settings.ingressController),
     dns: outsidePods(plan.settings.dns),
@@ -133,6 +146,47 @@ export function apiServer(plan: NetworkPlan): Flow {
 /** Every Flink pod of every cluster, as seen from a policy in the platform namespace. */
 export const allFlinkPods = (plan: NetworkPlan, namespace: string) =>
   plan.clusters.map((c) => podPeer(flinkPods(c), namespace));
+
+/** The SQL Gateway pods of every session cluster that runs one. */
+export const sqlGateways = (plan: NetworkPlan, pods: Pods): PodGroup[] =>
+  plan.clusters.filter((c) => c.sqlGateway).map((c) => pods.sqlGateway(c));
+
+/**
+ * Every client of the durable store, as seen from a policy in `namespace`: the Flink pods (checkpoints, savepoints,
+ * HA data, job archives), the SQL Gateways (the Hive catalog plans over the warehouse) and the history server (it
+ * reads the archives).
+ */
+export function storeClients(plan: NetworkPlan, namespace: string, pods: Pods): PolicyPeer[] {
+  return [
+    ...allFlinkPods(plan, namespace),
+    ...peersOf(namespace, ...sqlGateways(plan, pods), ...(plan.historyServer ? [pods.historyServer] : [])),
+  ];
+}
+
+/** Egress of a client of a managed durable store: MinIO's S3 port, or the NameNode and every DataNode. */
+export function managedStoreFlows(plan: NetworkPlan, ns: string, pods: Pods): Flow[] {
+  const flows: Flow[] = [];
+  if (plan.s3?.kind === "managed") {
+    flows.push({ peers: peersOf(ns, pods.minio), ports: [tcp("s3")] });
+  }
+  if (plan.hdfs?.kind === "managed") {
+    flows.push(
+      { peers: peersOf(ns, pods.nameNode), ports: [tcp("rpc")] },
+      { peers: peersOf(ns, pods.dataNode), ports: [tcp("data"), tcp("ipc")] },
+    );
+  }
+  return flows;
+}
+
+/** The ports of an external durable store (S3 endpoint, or NameNode and DataNodes); none when it is managed. */
+export function externalStorePorts(plan: NetworkPlan): number[] {
+  return [plan.s3, plan.hdfs].flatMap((s) => (s?.kind === "external" ? s.ports : []));
+}
+
+/** Egress outside on these ports; none at all when there are none (a rule without ports would allow every port). */
+export function outsideOn(plan: NetworkPlan, list: readonly number[]): Flow[] {
+  return list.length > 0 ? [{ peers: outside(plan), ports: ports(list) }] : [];
+}
 
 /** Egress of a MySQL client: the managed server, or the external one's port outside. */
 export function mysqlFlow(plan: NetworkPlan, ns: string, pods: Pods): Flow[] {

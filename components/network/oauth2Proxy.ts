@@ -18,7 +18,10 @@ import { OAUTH2_PROXY_SECRET_KEYS, oauth2ProxyArgs } from "./uiAuth";
 const OAUTH2_PROXY_UID = 65532;
 
 export interface OAuth2ProxyArgs {
-  /** The UI it guards: the cluster's name, or `streampark`; names the proxy's objects (`oauth2-proxy-<ui>`). */
+  /**
+   * The UI it guards, which names the proxy's objects (`oauth2-proxy-<ui>`) and which its NetworkPolicy expects: the
+   * cluster's or application's name, `sqlGatewayName(cluster)`, HISTORY_SERVER_UI, or `streampark`.
+   */
   readonly ui: string;
   /** Namespace of the UI, where the proxy runs. */
   readonly namespace: string;

@@ -9,12 +9,26 @@ import type { NetworkConfig } from "./config";
 /** How a UI is reached from outside: not at all, through the ingress controller, or through an oauth2-proxy. */
 export type UiExposure = "none" | "ingress" | "proxy";
 
+/**
+ * A Flink cluster in native mode, session cluster or application: the operator runs its JobManagers, which create its
+ * TaskManagers, all labelled by Flink (`flinkPods`) and taking the same ports and flows.
+ */
 export interface ClusterPlan {
+  /** Name of the FlinkDeployment, which Flink's labels carry (`app`). */
   readonly name: string;
+  /** Where the FlinkDeployment, its pods and its SQL Gateway run. */
   readonly namespace: string;
+  /**
+   * A session cluster takes jobs over REST from StreamPark (and its SQL Gateway); an application runs the one job it
+   * was deployed with, so nothing but the operator and the UI's clients call its REST API.
+   */
+  readonly kind: "session" | "application";
   /** Kubernetes HA: TaskManagers find the leader through ConfigMaps, so they call the API server too. */
   readonly kubernetesHa: boolean;
+  /** How the Flink UI (the REST API) is exposed. */
   readonly ui: UiExposure;
+  /** The cluster's SQL Gateway, when it runs (session clusters with `sqlGateway.enabled`): how it is exposed. */
+  readonly sqlGateway?: { readonly ui: UiExposure };
 }
 
 /** Where a backing service is: run by the platform (pods in the platform namespace), or outside, on these ports. */
@@ -33,7 +47,13 @@ export interface NetworkPlan {
     readonly labels: Readonly<Record<string, string>>;
     readonly webhook: boolean;
   };
+  /** The session clusters, then the applications. */
   readonly clusters: readonly ClusterPlan[];
+  /**
+   * Whether init containers fetch jars at all (`platform.artifacts.fetchJars`): the SQL Gateways and the history
+   * server then always fetch one (the JMX exporter), whatever the store and Hive.
+   */
+  readonly fetchJars: boolean;
   /** Whether the Flink pods fetch jars at start (Hadoop client, Hive connector) from the Maven repository. */
   readonly flinkFetchesJars: boolean;
   readonly mavenPort: number;
@@ -43,9 +63,27 @@ export interface NetworkPlan {
   readonly mysql?: ServicePlan;
   readonly hive: boolean;
   readonly streampark?: { readonly ui: UiExposure };
+  /**
+   * The history server, when it runs (`flink.historyServer.enabled`, over a durable store: it reads the archives
+   * there): how its UI is exposed.
+   */
+  readonly historyServer?: { readonly ui: UiExposure };
   readonly monitoring: boolean;
   /** Port of the identity provider, when oauth2-proxy runs. */
   readonly identityProviderPort?: number;
+}
+
+/** An Ingress as far as the plan reads it: whether it serves a host. */
+interface IngressSource {
+  readonly enabled: boolean;
+  readonly host?: string;
+}
+
+/** A Flink cluster as far as the plan reads it (`flink.clusters.<name>`, `flink.applications.<name>`). */
+interface FlinkClusterSource {
+  readonly name: string;
+  readonly namespace: string;
+  readonly ingress: IngressSource;
 }
 
 /** The slice of the configuration the plan reads. */
@@ -74,11 +112,13 @@ export interface NetworkPlanSource {
   readonly monitoring: { readonly enabled: boolean };
   readonly network: NetworkConfig;
   readonly flink: {
-    readonly clusters: ReadonlyArray<{
-      readonly name: string;
-      readonly namespace: string;
-      readonly ingress: { readonly enabled: boolean; readonly host?: string };
-    }>;
+    readonly clusters: ReadonlyArray<
+      FlinkClusterSource & {
+        readonly sqlGateway: { readonly enabled: boolean; readonly ingress: IngressSource };
+      }
+    >;
+    readonly applications: readonly FlinkClusterSource[];
+    readonly historyServer: { readonly enabled: boolean; readonly ingress: IngressSource };
   };
 }
 
@@ -103,10 +143,7 @@ export function quorumPorts(quorum: string): number[] {
   return [...new Set(quorum.split(",").map((member) => Number(member.slice(member.lastIndexOf(":") + 1))))];
 }
 
-function exposure(
-  ingress: { readonly enabled: boolean; readonly host?: string },
-  auth: NetworkConfig["auth"],
-): UiExposure {
+function exposure(ingress: IngressSource, auth: NetworkConfig["auth"]): UiExposure {
   if (!ingress.enabled || !ingress.host) {
     return "none";
   }
@@ -119,16 +156,32 @@ export function networkPlan(config: NetworkPlanSource): NetworkPlan {
   const namespace = config.platform.namespace;
   const hdfsStore = storage.type === "hdfs";
   const mysqlNeeded = config.streampark.enabled || config.hive.enabled;
-  const clusters = config.flink.clusters.map((c) => ({
+  const cluster = (c: FlinkClusterSource, kind: ClusterPlan["kind"]) => ({
     name: c.name,
     namespace: c.namespace,
+    kind,
     kubernetesHa: ha.type === "kubernetes",
     ui: exposure(c.ingress, network.auth),
-  }));
+  });
+  const clusters: ClusterPlan[] = [
+    ...config.flink.clusters.map((c) => ({
+      ...cluster(c, "session"),
+      ...(c.sqlGateway.enabled ? { sqlGateway: { ui: exposure(c.sqlGateway.ingress, network.auth) } } : {}),
+    })),
+    ...config.flink.applications.map((a) => cluster(a, "application")),
+  ];
   const streampark = config.streampark.enabled
     ? { ui: exposure(config.streampark.ingress, network.auth) }
     : undefined;
-  const proxied = clusters.some((c) => c.ui === "proxy") || streampark?.ui === "proxy";
+  const historyServer =
+    config.flink.historyServer.enabled && storage.type !== "none"
+      ? { ui: exposure(config.flink.historyServer.ingress, network.auth) }
+      : undefined;
+  const proxied = [
+    ...clusters.flatMap((c) => [c.ui, c.sqlGateway?.ui]),
+    streampark?.ui,
+    historyServer?.ui,
+  ].includes("proxy");
   const issuer = network.auth.oauth2Proxy.issuerUrl;
   return {
     settings: network,
@@ -142,6 +195,7 @@ export function networkPlan(config: NetworkPlanSource): NetworkPlan {
       webhook: config.operator.install && config.operator.webhook,
     },
     clusters,
+    fetchJars: config.platform.artifacts.fetchJars,
     flinkFetchesJars: config.platform.artifacts.fetchJars && (hdfsStore || config.hive.enabled),
     mavenPort: urlPort(config.platform.artifacts.mavenRepository),
     ...(ha.type === "zookeeper"
@@ -178,6 +232,7 @@ export function networkPlan(config: NetworkPlanSource): NetworkPlan {
       : {}),
     hive: config.hive.enabled,
     ...(streampark ? { streampark } : {}),
+    ...(historyServer ? { historyServer } : {}),
     monitoring: config.monitoring.enabled,
     ...(proxied ? { identityProviderPort: issuer ? urlPort(issuer) : 443 } : {}),
   };

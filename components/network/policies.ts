@@ -6,11 +6,12 @@
  *
  * Ports are named where the platform's own pod specs name them (so a port renumbered there stays covered) and by
  * number for Flink's ports, which Flink declares itself or not at all (the data port), and which the Flink
- * configuration fixes (FLINK_PORTS).
+ * configuration fixes (FLINK_PORTS; SQL_GATEWAY_PORT and HISTORY_SERVER_PORT for the processes beside the clusters).
  */
 import { platformLabels } from "../kube/labels";
 import { clusterPolicies, operatorPolicies } from "./flinkPolicies";
 import { DEFAULT_DENY_POLICY, DNS_POLICY, platformPods, Pods } from "./flows";
+import { historyServerPolicies, sqlGatewayPolicies } from "./jobServicePolicies";
 import type { NetworkPolicyObject } from "./model";
 import { podPeer, ports } from "./peers";
 import type { NetworkPlan } from "./plan";
@@ -20,6 +21,7 @@ export {
   DEFAULT_DENY_POLICY,
   DNS_POLICY,
   flinkPolicyName,
+  HISTORY_SERVER_UI,
   OAUTH2_PROXY_PORT,
   oauth2ProxyName,
   OPERATOR_WEBHOOK_PORT,
@@ -59,6 +61,8 @@ export function platformNetworkPolicies(plan: NetworkPlan): NetworkPolicyObject[
     ...[...new Set(plan.namespaces)].flatMap((ns) => namespaceDefaults(plan, ns, pods)),
     ...operatorPolicies(plan, pods),
     ...plan.clusters.flatMap((cluster) => clusterPolicies(plan, cluster, pods)),
+    ...plan.clusters.flatMap((cluster) => sqlGatewayPolicies(plan, cluster, pods)),
+    ...historyServerPolicies(plan, pods),
     ...storePolicies(plan, pods),
     ...databasePolicies(plan, pods),
     ...streamParkPolicies(plan, pods),

@@ -1,11 +1,27 @@
 /**
  * The policies of the backing services and of StreamPark: MinIO, HDFS and ZooKeeper take their clients (the Flink
- * pods, the metastore, the operator) and their setup Jobs; MySQL takes StreamPark, the metastore and the database
- * Jobs; StreamPark takes its bootstrap Job and the UI's clients; each oauth2-proxy takes the ingress controller and
- * reaches its UI and the identity provider. Pure.
+ * pods, the SQL Gateways and the history server on the store, the metastore, the operator) and their setup Jobs;
+ * MySQL takes StreamPark, the metastore and the database Jobs; the metastore takes the Flink pods and the SQL
+ * Gateways; StreamPark takes its bootstrap Job and the UI's clients; each oauth2-proxy takes the ingress controller
+ * and reaches its UI and the identity provider. Pure.
  */
 import { FLINK_PORTS } from "../flink/flinkConfiguration";
-import { allFlinkPods, Flow, mysqlFlow, oauth2ProxyName, outside, peersOf, podPolicy, Pods } from "./flows";
+import { HISTORY_SERVER_PORT, SQL_GATEWAY_PORT, sqlGatewayName } from "../flink/jobServices";
+import {
+  allFlinkPods,
+  externalStorePorts,
+  Flow,
+  HISTORY_SERVER_UI,
+  managedStoreFlows,
+  mysqlFlow,
+  oauth2ProxyName,
+  outside,
+  peersOf,
+  podPolicy,
+  Pods,
+  sqlGateways,
+  storeClients,
+} from "./flows";
 import type { NetworkPolicyObject, PolicyPort } from "./model";
 import { flinkPods, PodGroup, podPeer, ports, tcp } from "./peers";
 import type { NetworkPlan } from "./plan";
@@ -25,7 +41,7 @@ export function storePolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyObjec
         pods.minio,
         [
           {
-            peers: [...allFlinkPods(plan, ns), ...peersOf(ns, pods.minioSetup, ...hiveOn("s3"))],
+            peers: [...storeClients(plan, ns, pods), ...peersOf(ns, pods.minioSetup, ...hiveOn("s3"))],
             ports: [tcp("s3")],
           },
           ...prometheus("s3"),
@@ -42,7 +58,7 @@ export function storePolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyObjec
     );
   }
   if (plan.hdfs?.kind === "managed") {
-    const clients = [...allFlinkPods(plan, ns), ...peersOf(ns, ...hiveOn("hdfs"))];
+    const clients = [...storeClients(plan, ns, pods), ...peersOf(ns, ...hiveOn("hdfs"))];
     policies.push(
       ...podPolicy(
         plan,
@@ -113,28 +129,23 @@ export function databasePolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyOb
   }
   policies.push(...podPolicy(plan, "mysql-database", pods.databaseJobs, [], mysqlFlow(plan, ns, pods)));
   if (plan.hive) {
-    const store: Flow[] = [];
-    if (plan.s3?.kind === "managed") {
-      store.push({ peers: peersOf(ns, pods.minio), ports: [tcp("s3")] });
-    }
-    if (plan.hdfs?.kind === "managed") {
-      store.push(
-        { peers: peersOf(ns, pods.nameNode), ports: [tcp("rpc")] },
-        { peers: peersOf(ns, pods.dataNode), ports: [tcp("data"), tcp("ipc")] },
-      );
-    }
-    const externalStore = [plan.s3, plan.hdfs].flatMap((s) => (s?.kind === "external" ? s.ports : []));
     policies.push(
       ...podPolicy(
         plan,
         "hive-metastore",
         pods.hive,
-        [{ peers: allFlinkPods(plan, ns), ports: [tcp("thrift")] }],
+        // The Flink pods' Hive catalogs, and the SQL Gateways' (which plan statements over Hive tables).
+        [
+          {
+            peers: [...allFlinkPods(plan, ns), ...peersOf(ns, ...sqlGateways(plan, pods))],
+            ports: [tcp("thrift")],
+          },
+        ],
         [
           ...mysqlFlow(plan, ns, pods),
-          ...store,
+          ...managedStoreFlows(plan, ns, pods),
           // The JDBC driver is fetched at start, and an external warehouse store is outside.
-          { peers: outside(plan), ports: ports([plan.mavenPort, ...externalStore]) },
+          { peers: outside(plan), ports: ports([plan.mavenPort, ...externalStorePorts(plan)]) },
         ],
       ),
     );
@@ -163,7 +174,9 @@ export function streamParkPolicies(plan: NetworkPlan, pods: Pods): NetworkPolicy
         ...mysqlFlow(plan, ns, pods),
         // Jobs are submitted to the session clusters through their REST API.
         {
-          peers: plan.clusters.map((c) => podPeer(flinkPods(c, "jobmanager"), ns)),
+          peers: plan.clusters
+            .filter((c) => c.kind === "session")
+            .map((c) => podPeer(flinkPods(c, "jobmanager"), ns)),
           ports: ports([FLINK_PORTS.rest]),
         },
         // The JDBC driver at start, and the Maven builds of users' projects.
@@ -190,6 +203,14 @@ export function proxyPolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyObjec
         upstream: flinkPods(c, "jobmanager"),
         port: tcp(FLINK_PORTS.rest),
       })),
+    ...plan.clusters
+      .filter((c) => c.sqlGateway?.ui === "proxy")
+      .map((c) => ({
+        ui: sqlGatewayName(c),
+        namespace: c.namespace,
+        upstream: pods.sqlGateway(c),
+        port: tcp(SQL_GATEWAY_PORT),
+      })),
     ...(plan.streampark?.ui === "proxy"
       ? [
           {
@@ -197,6 +218,16 @@ export function proxyPolicies(plan: NetworkPlan, pods: Pods): NetworkPolicyObjec
             namespace: plan.platformNamespace,
             upstream: pods.streampark,
             port: tcp("http"),
+          },
+        ]
+      : []),
+    ...(plan.historyServer?.ui === "proxy"
+      ? [
+          {
+            ui: HISTORY_SERVER_UI,
+            namespace: plan.platformNamespace,
+            upstream: pods.historyServer,
+            port: tcp(HISTORY_SERVER_PORT),
           },
         ]
       : []),

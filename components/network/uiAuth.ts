@@ -71,11 +71,11 @@ export function oauth2ProxyArgs(
 }
 
 /** The UIs behind an Ingress without auth, to warn about in preview (production stacks refuse them instead). */
-export function openUiWarnings(
+export function openUiWarnings<Ui>(
   auth: AuthConfig,
   production: boolean,
-  uis: ReadonlyArray<{ owner: string; title: string }>,
-  message: (ui: { owner: string; title: string }) => string,
+  uis: readonly Ui[],
+  message: (ui: Ui) => string,
 ): string[] {
   return auth.mode === "none" && !production ? uis.map(message) : [];
 }

@@ -38,6 +38,12 @@ export interface DurableStateArgs {
    * warehouse); on the managed MinIO they are part of each namespace's grant. Default none.
    */
   readonly sharedPaths?: readonly string[];
+  /**
+   * Paths below `storage.pathPrefix` that one consumer namespace may use besides its own, by namespace (the history
+   * server's archive folders of every cluster); on the managed MinIO they are part of that namespace's grant.
+   * Default none.
+   */
+  readonly namespacePaths?: Readonly<Record<string, readonly string[]>>;
   /** Where durable state lives (the `storage` area; default `type: none`). */
   readonly storage: StorageConfig;
   /** JobManager HA (the `ha` area; default `type: off`). */
@@ -76,7 +82,12 @@ export class DurableState extends pulumi.ComponentResource {
       let endpoint: string;
       let pathStyleAccess: boolean;
       if (s3.mode === "managed") {
-        const grants = s3Grants(consumerNamespaces, storage.pathPrefix, args.sharedPaths);
+        const grants = s3Grants(
+          consumerNamespaces,
+          storage.pathPrefix,
+          args.sharedPaths,
+          args.namespacePaths,
+        );
         const minio = new Minio(
           "minio",
           { namespace, bucket: s3.bucket, allowDataLoss, grants, secrets: args.secrets, ...s3.managed },

@@ -19,18 +19,22 @@ export interface S3Grant {
 
 /**
  * One grant per consumer namespace, in the order given (duplicates dropped): its own prefix
- * `<pathPrefix>/<namespace>` (where its clusters keep checkpoints, savepoints and HA data) and every shared path
- * below `pathPrefix`.
+ * `<pathPrefix>/<namespace>` (where its clusters keep checkpoints, savepoints and HA data), every shared path
+ * below `pathPrefix`, and the paths only that namespace needs besides (`namespacePaths`: the history server in the
+ * platform namespace reads and prunes every cluster's `completed-jobs`).
  */
 export function s3Grants(
   namespaces: readonly string[],
   pathPrefix: string,
   sharedPaths: readonly string[] = [],
+  namespacePaths: Readonly<Record<string, readonly string[]>> = {},
 ): S3Grant[] {
   return [...new Set(namespaces)].map((namespace) => ({
     namespace,
     user: `ns-${inputsHash(namespace)}`,
-    prefixes: [...new Set([namespace, ...sharedPaths])].map((path) => `${pathPrefix}/${path}`),
+    prefixes: [...new Set([namespace, ...sharedPaths, ...(namespacePaths[namespace] ?? [])])].map(
+      (path) => `${pathPrefix}/${path}`,
+    ),
   }));
 }
 

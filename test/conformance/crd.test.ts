@@ -1,6 +1,7 @@
 /**
- * CI-only conformance: every FlinkDeployment the program renders, for every stack file, validates against the
- * operator's released CRD schema with unknown fields refused (the API server would prune them silently).
+ * CI-only conformance: every FlinkDeployment and FlinkSessionJob the program renders, for every stack file,
+ * validates against the operator's released CRD schemas with unknown fields refused (the API server would prune
+ * them silently).
  * The CRDs are not part of this repository; the suite reads them from FLINK_OPERATOR_CRDS or ../shared/crds.
  */
 import * as assert from "assert";
@@ -18,6 +19,22 @@ const CRD_DIR =
   process.env.FLINK_OPERATOR_CRDS ??
   path.join(PROJECT_ROOT, "..", "shared", "crds", "flink-kubernetes-operator-1.15.0");
 const CRD_FILE = path.join(CRD_DIR, "flinkdeployments.flink.apache.org-v1.yml");
+const SESSION_JOB_CRD_FILE = path.join(CRD_DIR, "flinksessionjobs.flink.apache.org-v1.yml");
+const SESSION_JOB = "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob";
+const JAR =
+  "https://repo1.maven.org/maven2/org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar";
+
+/** Every option of a job set, for the session job and application checks. */
+const FULL_JOB = {
+  jarURI: JAR,
+  entryClass: "org.apache.flink.streaming.examples.windowing.TopSpeedWindowing",
+  args: ["--output", "print"],
+  parallelism: 2,
+  upgradeMode: "last-state",
+  allowNonRestoredState: true,
+  initialSavepointPath: "s3p://flink/savepoints/sp-1",
+  state: "suspended",
+};
 
 type Schema = Record<string, any>;
 
@@ -52,15 +69,15 @@ export function strictSchema(schema: Schema): Schema {
   return out;
 }
 
-function loadValidator(): ValidateFunction {
-  const crd = YAML.parse(fs.readFileSync(CRD_FILE, "utf8")) as Schema;
+function loadValidator(file = CRD_FILE, kind = "FlinkDeployment"): ValidateFunction {
+  const crd = YAML.parse(fs.readFileSync(file, "utf8")) as Schema;
   const version = (crd.spec.versions as Schema[]).find((v) => v.name === "v1beta1");
   assert.ok(version, "the CRD serves v1beta1");
   const root = strictSchema(version.schema.openAPIV3Schema);
   // Every Kubernetes object has these; CRD schemas leave them implicit.
   root.properties = {
     apiVersion: { const: "flink.apache.org/v1beta1" },
-    kind: { const: "FlinkDeployment" },
+    kind: { const: kind },
     metadata: { type: "object" },
     ...root.properties,
   };
@@ -163,5 +180,66 @@ describe("FlinkDeployment conformance with the operator 1.15.0 CRD", function ()
     for (const deployment of ofType(resources, FLINK_DEPLOYMENT)) {
       check(deployment.inputs, deployment.name);
     }
+  });
+});
+
+describe("FlinkSessionJob conformance with the operator 1.15.0 CRD", function () {
+  let validate: ValidateFunction;
+
+  before(function () {
+    if (!fs.existsSync(SESSION_JOB_CRD_FILE)) {
+      console.log(`    (skipped: ${SESSION_JOB_CRD_FILE} not found; set FLINK_OPERATOR_CRDS to run it)`);
+      this.skip();
+    }
+    validate = loadValidator(SESSION_JOB_CRD_FILE, "FlinkSessionJob");
+  });
+
+  const check = (object: unknown, what: string) => {
+    assert.ok(validate(object), `${what}: ${JSON.stringify(validate.errors, null, 2)}`);
+  };
+
+  const rendered = async (raw: Record<string, unknown>) => {
+    const { resources } = await renderRaw(raw);
+    return resources;
+  };
+
+  it("refuses an unknown job field and an unknown upgrade mode, so a pass means something", () => {
+    const object = {
+      apiVersion: "flink.apache.org/v1beta1",
+      kind: "FlinkSessionJob",
+      spec: { deploymentName: "s" },
+    };
+    assert.strictEqual(validate({ ...object, spec: { ...object.spec, job: { jarUri: JAR } } }), false);
+    assert.strictEqual(
+      validate({ ...object, spec: { ...object.spec, job: { upgradeMode: "savepoints" } } }),
+      false,
+    );
+  });
+
+  for (const stack of stackNames()) {
+    it(`validates every FlinkSessionJob of Pulumi.${stack}.yaml`, async () => {
+      for (const job of ofType(await rendered(readStackConfig(stack)), SESSION_JOB)) {
+        check(job.inputs, `${stack}/${job.name}`);
+      }
+    });
+  }
+
+  it("validates a session job and an application with every job option set", async () => {
+    const resources = await rendered({
+      streampark: { enabled: false },
+      storage: { type: "s3" },
+      ha: { type: "kubernetes" },
+      flink: {
+        clusters: { session: { jobs: { full: FULL_JOB } } },
+        applications: { app: { job: { ...FULL_JOB, jarURI: "local:///opt/flink/usrlib/app.jar" } } },
+      },
+    });
+    const jobs = ofType(resources, SESSION_JOB);
+    assert.strictEqual(jobs.length, 1);
+    check(jobs[0].inputs, "full");
+    const deploymentValidator = loadValidator();
+    const app = ofType(resources, FLINK_DEPLOYMENT).find((d) => d.inputs.spec.job);
+    assert.ok(app, "the application is rendered");
+    assert.ok(deploymentValidator(app.inputs), JSON.stringify(deploymentValidator.errors, null, 2));
   });
 });

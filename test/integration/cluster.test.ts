@@ -107,6 +107,17 @@ describe("the program against a real Kubernetes API server", function () {
           `${stack}/${cluster.name}`,
         );
       }
+      // Jobs are awaited until the operator calls them stable (the stand-in plays the operator here).
+      const jobs = [
+        ...config.flink.applications.map((a) => ["FlinkDeployment", a.name, a.namespace]),
+        ...config.flink.clusters.flatMap((c) =>
+          Object.keys(c.jobs).map((job) => ["FlinkSessionJob", job, c.namespace]),
+        ),
+      ];
+      for (const [kind, name, namespace] of jobs) {
+        const job = await api.get("flink.apache.org/v1beta1", kind, name, namespace);
+        assert.strictEqual((job?.status as any)?.lifecycleState, "STABLE", `${stack}: ${kind} ${name}`);
+      }
       const operatorDeployment = await api.get(
         "apps/v1",
         "Deployment",
@@ -154,6 +165,8 @@ describe("the program against a real Kubernetes API server", function () {
       "PersistentVolumeClaim",
       "PodDisruptionBudget",
       "FlinkDeployment",
+      "FlinkSessionJob",
+      "Ingress",
       "PodMonitor",
       "PrometheusRule",
       "Issuer",

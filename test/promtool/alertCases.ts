@@ -1,12 +1,16 @@
 /**
- * For every alert rule of a representative platform (two session clusters in two namespaces, the operator, MinIO
- * and ZooKeeper): input series that make it fire, with the labels and annotations it must fire with, and near
+ * For every alert rule of a representative platform (two session clusters in two namespaces, an application
+ * deployment, two SQL Gateways, the history server, the operator, MinIO and ZooKeeper): input series that make it
+ * fire, with the labels and annotations it must fire with, and near
  * misses (just under a threshold, shorter than its `for:`, or healthy) that must not make it fire.
  *
  * Series carry the labels Prometheus and the PodMonitors give them (namespace, pod, job, instance, ...) plus the
  * ones Flink's reporter adds (job_name, task_name, ...), so a rule that groups or filters by the wrong label fails.
  * Samples come every minute (every `step` minutes where a scenario says so), as do rule evaluations; `1x9 0x20` is
  * ten 1s (0m..9m) then twenty-one 0s (10m..30m). Times are in minutes.
+ *
+ * The cases of the rules about applications, jobs, SQL Gateways, the history server and failed resources are in
+ * jobAlertCases.ts, with the same helpers (exported here).
  */
 import { AlertRule, AlertRuleArgs, alertRuleGroups } from "../../components/monitoring/alerts";
 import {
@@ -18,19 +22,26 @@ import { EXPORTERS, ScrapeTarget } from "../../components/monitoring/scrapeTarge
 import { syntheticTarget } from "../support/monitoringFixtures";
 import { ExpectedAlert, InputSeries, seriesName } from "./promtool";
 
-type Cluster = AlertRuleArgs["clusters"][number];
+export type Cluster = AlertRuleArgs["clusters"][number];
 
-const SESSION: Cluster = { name: "session", namespace: "flink" };
-const ETL: Cluster = { name: "etl", namespace: "etl" };
-const OPERATOR_NAMESPACE = "flink";
+export const SESSION: Cluster = { name: "session", namespace: "flink" };
+export const ETL: Cluster = { name: "etl", namespace: "etl" };
+/** An application deployment, next to the etl session cluster. */
+export const ORDERS: Cluster = { name: "orders", namespace: "etl", kind: "application" };
+export const OPERATOR_NAMESPACE = "flink";
 const MINIO = syntheticTarget("minio");
 const ZOOKEEPER = syntheticTarget("zookeeper");
 
 /** The platform the rules are generated for (the shape of the unit tests' args). */
 export const ARGS: AlertRuleArgs = {
-  clusters: [SESSION, ETL],
+  clusters: [SESSION, ETL, ORDERS],
   operatorNamespace: OPERATOR_NAMESPACE,
   targets: [MINIO, ZOOKEEPER],
+  sqlGateways: [
+    { cluster: SESSION.name, namespace: SESSION.namespace },
+    { cluster: ETL.name, namespace: ETL.namespace },
+  ],
+  historyServer: { namespace: "flink" },
 };
 
 export interface Scenario {
@@ -65,11 +76,12 @@ export interface AlertCase {
 
 // --- labels of the scraped series -------------------------------------------------------------------------------
 
-type Labels = Readonly<Record<string, string>>;
+export type Labels = Readonly<Record<string, string>>;
 
 /** Target labels of a Flink pod's series: the PodMonitor's relabelings plus what Prometheus Operator adds. */
-function flinkPod(cluster: Cluster, component: "jobmanager" | "taskmanager", index = 0): Labels {
-  const ip = `10.244.${cluster === SESSION ? 1 : 2}.${component === "jobmanager" ? 10 + index : 20 + index}`;
+export function flinkPod(cluster: Cluster, component: "jobmanager" | "taskmanager", index = 0): Labels {
+  const subnet = ARGS.clusters.indexOf(cluster) + 1;
+  const ip = `10.244.${subnet}.${component === "jobmanager" ? 10 + index : 20 + index}`;
   return {
     namespace: cluster.namespace,
     flink_cluster: cluster.name,
@@ -87,7 +99,7 @@ function flinkPod(cluster: Cluster, component: "jobmanager" | "taskmanager", ind
 }
 
 /** A job's labels on its JobManager's series. */
-function flinkJob(cluster: Cluster, jobName: string): Labels {
+export function flinkJob(cluster: Cluster, jobName: string): Labels {
   return {
     ...flinkPod(cluster, "jobmanager"),
     job_id: "9c3a1f0e5b7d4c2a8e6f1b3d5a7c9e0f",
@@ -110,7 +122,7 @@ function flinkSubtask(cluster: Cluster, jobName: string, taskName: string, subta
   };
 }
 
-const OPERATOR_POD: Labels = {
+export const OPERATOR_POD: Labels = {
   namespace: OPERATOR_NAMESPACE,
   job: prometheusJob(OPERATOR_NAMESPACE, OPERATOR_POD_MONITOR_NAME),
   pod: "flink-kubernetes-operator-7f9c8d6b4-q8w2e",
@@ -121,7 +133,7 @@ const OPERATOR_POD: Labels = {
 };
 
 /** Labels of the operator's per-namespace (and with a name, per-resource) series about FlinkDeployments. */
-function operatorResource(resourcens: string, resourcename?: string): Labels {
+export function operatorResource(resourcens: string, resourcename?: string): Labels {
   return {
     ...OPERATOR_POD,
     resourcetype: "FlinkDeployment",
@@ -141,11 +153,11 @@ function targetPod(target: ScrapeTarget): Labels {
   };
 }
 
-const s = (name: string, labels: Labels, values: string): InputSeries => ({
+export const s = (name: string, labels: Labels, values: string): InputSeries => ({
   series: seriesName(name, labels),
   values,
 });
-const up = (labels: Labels, values: string) => s("up", labels, values);
+export const up = (labels: Labels, values: string) => s("up", labels, values);
 
 // --- expected alerts --------------------------------------------------------------------------------------------
 
@@ -155,7 +167,7 @@ type Annotation = "summary" | "description" | "runbook";
  * An alert of `rule` with these labels (all but alertname, written out) and annotations. An annotation that is
  * plain text in the rule is expected verbatim; one that is a template must be spelled out as it renders.
  */
-function alert(
+export function alert(
   rule: AlertRule,
   labels: Labels,
   rendered: Partial<Record<Annotation, string>> = {},
@@ -186,7 +198,7 @@ export type RulePicker = (alert: string, exprIncludes?: string) => AlertRule;
  * The labels a "down" alert fires with: `absent(up{...} == 1)` yields none, so they are the rule's own (severity,
  * plus, for the rules made once per cluster or per service, the ones that tell it apart from its siblings).
  */
-function downLabels(labels: Labels = {}): Labels {
+export function downLabels(labels: Labels = {}): Labels {
   return { ...labels, severity: "critical" };
 }
 
@@ -208,20 +220,24 @@ export function serviceDownRule(rule: RulePicker, target: ScrapeTarget): AlertRu
   return rule("FlinkPlatformServiceDown", `job="${prometheusJob(target.namespace, target.name)}"`);
 }
 
-function jobManagerDown(rule: RulePicker, cluster: Cluster, other: Cluster): AlertCase {
+function jobManagerDown(rule: RulePicker, cluster: Cluster): AlertCase {
   const r = jobManagerDownRule(rule, cluster);
   // With Kubernetes HA (prod: jobManager.replicas 2) a standby JobManager is scraped as well.
   const standby = { ...flinkPod(cluster, "jobmanager", 1), pod: `${cluster.name}-6d8f7c9b5-m7n3r` };
+  // Its TaskManager and every other cluster answer.
+  const others = ARGS.clusters.filter((c) => c !== cluster);
   const healthy = [
-    up(flinkPod(other, "jobmanager"), "1x40"),
     up(flinkPod(cluster, "taskmanager"), "1x40"),
-    up(flinkPod(other, "taskmanager"), "1x40"),
+    ...others.flatMap((other) => [
+      up(flinkPod(other, "jobmanager"), "1x40"),
+      up(flinkPod(other, "taskmanager"), "1x40"),
+    ]),
   ];
   return {
     rule: r,
     fires: [
       {
-        what: "the JobManager fails its scrapes (up 0) from 10m; its TaskManager and the other cluster answer",
+        what: "the JobManager fails its scrapes (up 0) from 10m; its TaskManager and the other clusters answer",
         series: [up(flinkPod(cluster, "jobmanager"), "1x9 0x30"), ...healthy],
         firesAt: 15,
         alerts: [alert(r, jobManagerLabels(cluster))],
@@ -391,7 +407,7 @@ export function alertCases(rule: RulePicker): AlertCase[] {
   ];
 
   return [
-    ...ARGS.clusters.map((cluster) => jobManagerDown(rule, cluster, cluster === SESSION ? ETL : SESSION)),
+    ...ARGS.clusters.map((cluster) => jobManagerDown(rule, cluster)),
 
     {
       rule: noTaskManagers,

@@ -1,7 +1,7 @@
 /**
  * The platform's alert rules under Prometheus' own rule engine: the rule file is made by the program's functions
  * (alertRuleGroups + prometheusRuleSpec, the PrometheusRule's spec), `promtool check rules` must accept it, and
- * `promtool test rules` must see every rule fire on the series of alertCases.ts (with its labels and annotations,
+ * `promtool test rules` must see every rule fire on the series of alertCases.ts and jobAlertCases.ts (with its labels and annotations,
  * exactly `for:` after it became active) and stay quiet on their near misses. A last part changes the generated
  * rules (thresholds, windows, for:, labels) and checks the cases notice, so none of them passes whatever the rules
  * say. Needs promtool: scripts/build-promtool.sh.
@@ -9,7 +9,6 @@
 import * as assert from "assert";
 import { AlertRule, prometheusRuleSpec } from "../../components/monitoring/alerts";
 import {
-  ALERT_CASES as cases,
   AlertCase,
   ARGS,
   Firing,
@@ -20,6 +19,7 @@ import {
   RULES as rules,
   serviceDownRule,
 } from "./alertCases";
+import { ALL_ALERT_CASES as cases, sqlGatewayDownRule, sqlGatewayLabels } from "./jobAlertCases";
 import {
   AlertRuleTest,
   outputSummary,
@@ -179,13 +179,19 @@ describe("alert rules under promtool", function () {
   }> = [
     {
       alert: "FlinkJobManagerDown",
-      what: "both clusters' JobManagers",
+      what: "every cluster's JobManager",
       rules: ARGS.clusters.map((cluster) => jobManagerDownRule(pick, cluster)),
       labels: ARGS.clusters.map((cluster) => ({
         namespace: cluster.namespace,
         flink_cluster: cluster.name,
         severity: "critical",
       })),
+    },
+    {
+      alert: "FlinkSqlGatewayDown",
+      what: "both SQL Gateways",
+      rules: (ARGS.sqlGateways ?? []).map((gateway) => sqlGatewayDownRule(pick, gateway)),
+      labels: (ARGS.sqlGateways ?? []).map((gateway) => ({ ...sqlGatewayLabels(gateway) })),
     },
     {
       alert: "FlinkPlatformServiceDown",
@@ -308,6 +314,85 @@ describe("alert rules under promtool", function () {
         alert: "FlinkDeploymentJobManagerFailing",
         change: "ERROR only",
         apply: (rule) => ({ ...rule, expr: rule.expr.split("\n")[0] + " > 0" }),
+      },
+      {
+        alert: "FlinkJobManagerDown",
+        exprIncludes: 'flink_cluster="orders"',
+        change: "for: 6m (the application's JobManager)",
+        apply: forTo("6m"),
+      },
+      {
+        alert: "FlinkApplicationJobNotRunning",
+        change: "== 0 -> <= 1",
+        apply: expr("== 0", "<= 1"),
+      },
+      { alert: "FlinkApplicationJobNotRunning", change: "for: 9m", apply: forTo("9m") },
+      {
+        alert: "FlinkApplicationJobNotRunning",
+        change: "watches the idle session cluster",
+        apply: expr('namespace="etl", flink_cluster="orders"', 'namespace="flink", flink_cluster="session"'),
+      },
+      { alert: "FlinkJobNotRunning", change: "== 0 -> >= 0", apply: expr("== 0", ">= 0") },
+      { alert: "FlinkJobNotRunning", change: "for: 11m", apply: forTo("11m") },
+      {
+        alert: "FlinkJobNotRunning",
+        change: "not by job_name",
+        apply: expr("max by (namespace, flink_cluster, job_name)", "max by (namespace, flink_cluster)"),
+      },
+      {
+        alert: "FlinkJobNotRunning",
+        change: "== 0 -> < 0 (never true)",
+        apply: expr("== 0", "< 0"),
+      },
+      {
+        alert: "FlinkSqlGatewayDown",
+        exprIncludes: 'job="flink/session-sql-gateway"',
+        change: "for: 4m",
+        apply: forTo("4m"),
+      },
+      {
+        alert: "FlinkSqlGatewayDown",
+        exprIncludes: 'job="etl/etl-sql-gateway"',
+        change: "== 1 -> == 0",
+        apply: expr("== 1", "== 0"),
+      },
+      {
+        alert: "FlinkSqlGatewayDown",
+        exprIncludes: 'job="etl/etl-sql-gateway"',
+        change: "watches the JobManager's job",
+        apply: expr('job="etl/etl-sql-gateway"', 'job="etl/flink-cluster-etl"'),
+      },
+      {
+        alert: "FlinkSqlGatewayDown",
+        exprIncludes: 'job="flink/session-sql-gateway"',
+        change: "without its cluster's labels",
+        apply: (rule) => ({ ...rule, labels: { severity: rule.labels.severity } }),
+      },
+      { alert: "FlinkHistoryServerDown", change: "for: 6m", apply: forTo("6m") },
+      {
+        alert: "FlinkHistoryServerDown",
+        change: "watches a SQL Gateway",
+        apply: expr('job="flink/flink-history-server"', 'job="flink/session-sql-gateway"'),
+      },
+      {
+        alert: "FlinkHistoryServerDown",
+        change: "severity critical",
+        apply: (rule) => ({ ...rule, labels: { ...rule.labels, severity: "critical" } }),
+      },
+      { alert: "FlinkResourcesFailed", change: "> 0 -> >= 0", apply: expr("> 0", ">= 0") },
+      { alert: "FlinkResourcesFailed", change: "for: 4m", apply: forTo("4m") },
+      {
+        alert: "FlinkResourcesFailed",
+        change: "FlinkDeployments only",
+        apply: expr(
+          "(flink_k8soperator_namespace_Lifecycle_State_FAILED_Count)",
+          '(flink_k8soperator_namespace_Lifecycle_State_FAILED_Count{resourcetype="FlinkDeployment"})',
+        ),
+      },
+      {
+        alert: "FlinkResourcesFailed",
+        change: "not by resourcetype",
+        apply: expr("sum by (resourcens, resourcetype)", "sum by (resourcens)"),
       },
       {
         alert: "FlinkPlatformServiceDown",

@@ -1,14 +1,25 @@
 /**
- * The Flink dashboard: every session cluster the platform scrapes, filtered by namespace, cluster and job.
+ * The Flink dashboard: every Flink cluster the platform scrapes (session clusters with their session jobs, and
+ * application deployments), filtered by namespace, cluster and job.
  */
-import { DashboardSpec, stat, timeseries } from "../grafana";
+import { DashboardSpec, Query, stat, timeseries } from "../grafana";
+import { FLINK_JOB_STATES } from "../metrics";
 import { C, FLINK_TASK_ROWS, J } from "./flinkTaskRows";
+
+/** One series per job, whatever its state (every job has a restart count). */
+const BY_JOB = "namespace, flink_cluster, job_name";
+
+/** How many of the chosen jobs are in `state` (its `<state>Time` gauge is above 0 only then). */
+const jobsInState = (state: string): Query => ({
+  expr: `count(max by (${BY_JOB}) (flink_jobmanager_job_${state}Time{${J}}) > 0) or vector(0)`,
+  legend: state,
+});
 
 export const FLINK_DASHBOARD: DashboardSpec = {
   uid: "flink-platform-flink",
-  title: "Flink session clusters",
+  title: "Flink clusters",
   description:
-    "Session clusters of the Flink platform: capacity, jobs, checkpoints, throughput, backpressure and TaskManager JVMs (Flink Prometheus reporter).",
+    "Session clusters and application deployments of the Flink platform: capacity, jobs, checkpoints, throughput, backpressure and TaskManager JVMs (Flink Prometheus reporter).",
   tags: ["flink", "flink-platform"],
   variables: [
     {
@@ -104,6 +115,60 @@ export const FLINK_DASHBOARD: DashboardSpec = {
     {
       title: "Jobs",
       panels: [
+        stat({
+          title: "Jobs",
+          description:
+            "Jobs on the chosen clusters that have not ended (session jobs and applications' jobs).",
+          width: 6,
+          queries: [
+            { expr: `count(max by (${BY_JOB}) (flink_jobmanager_job_numRestarts{${J}})) or vector(0)` },
+          ],
+        }),
+        stat({
+          title: "Jobs not running",
+          description: "Jobs that are on their JobManager but not in the RUNNING state.",
+          width: 6,
+          redFrom: 1,
+          queries: [
+            {
+              expr: `count(max by (${BY_JOB}) (flink_jobmanager_job_runningTime{${J}}) == 0) or vector(0)`,
+            },
+          ],
+        }),
+        stat({
+          title: "Restarts in the last hour",
+          width: 6,
+          redFrom: 1,
+          queries: [{ expr: `sum(increase(flink_jobmanager_job_numRestarts{${J}}[1h])) or vector(0)` }],
+        }),
+        stat({
+          title: "Failed checkpoints in the last hour",
+          width: 6,
+          redFrom: 1,
+          queries: [
+            { expr: `sum(increase(flink_jobmanager_job_numberOfFailedCheckpoints{${J}}[1h])) or vector(0)` },
+          ],
+        }),
+        timeseries({
+          title: "Jobs by state",
+          description: "A job in no state shown here has ended: finished, failed, cancelled or suspended.",
+          width: 12,
+          stacked: true,
+          queries: FLINK_JOB_STATES.map(jobsInState),
+        }),
+        timeseries({
+          title: "Jobs per cluster",
+          description:
+            "Jobs of each cluster that have not ended; an application deployment at 0 has its job finished, failed or cancelled.",
+          width: 12,
+          min: 0,
+          queries: [
+            {
+              expr: `max by (namespace, flink_cluster) (flink_jobmanager_numRunningJobs{${C}})`,
+              legend: "{{namespace}}/{{flink_cluster}}",
+            },
+          ],
+        }),
         timeseries({
           title: "Running time",
           unit: "s",

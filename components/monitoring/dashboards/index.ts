@@ -2,10 +2,17 @@
  * The dashboards the platform ships, each with the metric catalogues its queries may use.
  */
 import { DashboardSpec } from "../grafana";
-import { FLINK_METRICS, MetricCatalogue, OPERATOR_METRICS, PROMETHEUS_METRICS } from "../metrics";
+import {
+  FLINK_METRICS,
+  JMX_EXPORTER_METRICS,
+  MetricCatalogue,
+  OPERATOR_METRICS,
+  PROMETHEUS_METRICS,
+} from "../metrics";
 import { MINIO_METRICS, MYSQLD_EXPORTER_METRICS, ZOOKEEPER_METRICS } from "../serviceMetrics";
 import { ExporterKind } from "../scrapeTargets";
 import { FLINK_DASHBOARD } from "./flink";
+import { JOB_SERVICES_DASHBOARD } from "./jobServices";
 import { OPERATOR_DASHBOARD } from "./operator";
 import { MINIO_DASHBOARD } from "./minio";
 import { MYSQL_DASHBOARD } from "./mysql";
@@ -22,6 +29,11 @@ export const FLINK: ShippedDashboard = {
   metrics: [FLINK_METRICS, PROMETHEUS_METRICS],
 };
 export const OPERATOR: ShippedDashboard = { spec: OPERATOR_DASHBOARD, metrics: [OPERATOR_METRICS] };
+/** The SQL Gateways and the history server: shipped when either is monitored. */
+export const JOB_SERVICES: ShippedDashboard = {
+  spec: JOB_SERVICES_DASHBOARD,
+  metrics: [JMX_EXPORTER_METRICS, PROMETHEUS_METRICS],
+};
 
 export const SERVICES: Readonly<Record<ExporterKind, ShippedDashboard>> = {
   minio: { spec: MINIO_DASHBOARD, metrics: [MINIO_METRICS, PROMETHEUS_METRICS] },

@@ -3,7 +3,12 @@
  * names, and the lists validation works from are the names the program really registers.
  */
 import * as assert from "assert";
-import { clusterObjects, platformObjects } from "../../../components/config/objectNames";
+import {
+  applicationObjects,
+  clusterExtraObjects,
+  clusterObjects,
+  platformObjects,
+} from "../../../components/config/objectNames";
 import { parseConfig } from "../../../components/config/parse";
 import { readStackConfig, stackNames } from "../../../stacks/shared/stackFiles";
 import { problemsOf } from "../../support/configProblems";
@@ -50,15 +55,18 @@ describe("config: object names", () => {
       "RoleBinding",
       "PodDisruptionBudget",
       "FlinkDeployment",
+      "FlinkSessionJob",
       "PodMonitor",
       "PrometheusRule",
     ]);
     for (const raw of configs) {
       const config = parseConfig(raw);
       const known = new Set(
-        [...platformObjects(config, config.namespaces), ...config.flink.clusters.flatMap(clusterObjects)].map(
-          (o) => `${o.namespace}/${o.kind}/${o.name}`,
-        ),
+        [
+          ...platformObjects(config, config.namespaces),
+          ...config.flink.clusters.flatMap((c) => [...clusterObjects(c), ...clusterExtraObjects(c)]),
+          ...config.flink.applications.flatMap(applicationObjects),
+        ].map((o) => `${o.namespace}/${o.kind}/${o.name}`),
       );
       const { resources } = await renderRaw(raw);
       const registered = resources

@@ -1,6 +1,12 @@
 import * as assert from "assert";
 import { monitoringPlan } from "../../../components/monitoring";
-import { FLINK, OPERATOR, SERVICES, ShippedDashboard } from "../../../components/monitoring/dashboards";
+import {
+  FLINK,
+  JOB_SERVICES,
+  OPERATOR,
+  SERVICES,
+  ShippedDashboard,
+} from "../../../components/monitoring/dashboards";
 import {
   buildDashboard,
   dashboardQueries,
@@ -11,7 +17,7 @@ import { knownSeries } from "../../../components/monitoring/metrics";
 import { ExporterKind } from "../../../components/monitoring/scrapeTargets";
 import { parseLabelValuesQuery } from "../../support/promql";
 
-const ALL_DASHBOARDS: ShippedDashboard[] = [FLINK, OPERATOR, ...Object.values(SERVICES)];
+const ALL_DASHBOARDS: ShippedDashboard[] = [FLINK, JOB_SERVICES, OPERATOR, ...Object.values(SERVICES)];
 import { SYNTHETIC_PODS, syntheticTarget, planArgs, promqlProblems } from "../../support/monitoringFixtures";
 
 describe("monitoring", () => {
@@ -20,6 +26,8 @@ describe("monitoring", () => {
       const plan = monitoringPlan(
         planArgs({
           targets: (Object.keys(SYNTHETIC_PODS) as ExporterKind[]).map((kind) => syntheticTarget(kind)),
+          sqlGateways: [{ cluster: "session", namespace: "flink" }],
+          historyServer: { namespace: "flink" },
         }),
       );
       const uids = plan.dashboards.map((d) => {
@@ -108,6 +116,102 @@ describe("monitoring", () => {
         FLINK.spec.variables.map((v) => v.name),
         ["namespace", "cluster", "job"],
       );
+    });
+
+    /** The panels of a dashboard by title, with their queries (expr and legend). */
+    const panels = (dashboard: ShippedDashboard, row: string) =>
+      Object.fromEntries(
+        (dashboard.spec.rows.find((r) => r.title === row)?.panels ?? []).map((p) => [
+          p.title,
+          p.queries.map((q) => (q.legend ? [q.expr, q.legend] : [q.expr])),
+        ]),
+      );
+    const J = 'namespace=~"$namespace", flink_cluster=~"$cluster", job_name=~"$job"';
+
+    it("covers every cluster's jobs: how many, how many not running, restarts, failed checkpoints, states, jobs per cluster", () => {
+      assert.strictEqual(FLINK.spec.title, "Flink clusters");
+      const jobs = panels(FLINK, "Jobs");
+      assert.deepStrictEqual(Object.keys(jobs), [
+        "Jobs",
+        "Jobs not running",
+        "Restarts in the last hour",
+        "Failed checkpoints in the last hour",
+        "Jobs by state",
+        "Jobs per cluster",
+        "Running time",
+        "Restarts",
+        "Time in restarting",
+      ]);
+      const byJob = "namespace, flink_cluster, job_name";
+      assert.deepStrictEqual(jobs["Jobs"], [
+        [`count(max by (${byJob}) (flink_jobmanager_job_numRestarts{${J}})) or vector(0)`],
+      ]);
+      assert.deepStrictEqual(jobs["Jobs not running"], [
+        [`count(max by (${byJob}) (flink_jobmanager_job_runningTime{${J}}) == 0) or vector(0)`],
+      ]);
+      assert.deepStrictEqual(jobs["Restarts in the last hour"], [
+        [`sum(increase(flink_jobmanager_job_numRestarts{${J}}[1h])) or vector(0)`],
+      ]);
+      assert.deepStrictEqual(jobs["Failed checkpoints in the last hour"], [
+        [`sum(increase(flink_jobmanager_job_numberOfFailedCheckpoints{${J}}[1h])) or vector(0)`],
+      ]);
+      assert.deepStrictEqual(
+        jobs["Jobs by state"],
+        ["initializing", "created", "running", "restarting", "cancelling", "failing"].map((state) => [
+          `count(max by (${byJob}) (flink_jobmanager_job_${state}Time{${J}}) > 0) or vector(0)`,
+          state,
+        ]),
+      );
+      assert.deepStrictEqual(jobs["Jobs per cluster"], [
+        [
+          'max by (namespace, flink_cluster) (flink_jobmanager_numRunningJobs{namespace=~"$namespace", flink_cluster=~"$cluster"})',
+          "{{namespace}}/{{flink_cluster}}",
+        ],
+      ]);
+    });
+
+    it("shows the SQL Gateways and the history server: up, uptime, heap, GC, CPU and threads", () => {
+      const F =
+        'namespace=~"$namespace", job=~"$job", flink_component=~"flink-sql-gateway|flink-history-server"';
+      assert.deepStrictEqual(
+        JOB_SERVICES.spec.variables.map((v) => variableQuery(v)),
+        [
+          'label_values(up{flink_component=~"flink-sql-gateway|flink-history-server"}, namespace)',
+          'label_values(up{namespace=~"$namespace", flink_component=~"flink-sql-gateway|flink-history-server"}, job)',
+        ],
+      );
+      assert.deepStrictEqual(
+        JOB_SERVICES.spec.rows.map((r) => r.title),
+        ["Availability", "JVM"],
+      );
+      assert.deepStrictEqual(panels(JOB_SERVICES, "Availability"), {
+        "SQL Gateways up": [[`sum(up{${F}, flink_component="flink-sql-gateway"})`]],
+        "History server up": [[`sum(up{${F}, flink_component="flink-history-server"})`]],
+        "Instances down": [[`count(up{${F}} == 0) or vector(0)`]],
+        "Started in the last hour": [
+          [`count(time() - process_start_time_seconds{${F}} < 3600) or vector(0)`],
+        ],
+        Up: [[`up{${F}}`, "{{pod}}"]],
+        Uptime: [[`time() - process_start_time_seconds{${F}}`, "{{pod}}"]],
+      });
+      assert.deepStrictEqual(panels(JOB_SERVICES, "JVM"), {
+        Heap: [
+          [`jvm_memory_used_bytes{${F}, area="heap"}`, "{{pod}} used"],
+          [`jvm_memory_max_bytes{${F}, area="heap"}`, "{{pod}} max"],
+        ],
+        "Time in garbage collection": [
+          [`sum by (pod) (rate(jvm_gc_collection_seconds_sum{${F}}[$__rate_interval]))`, "{{pod}}"],
+        ],
+        "Collections per second": [
+          [
+            `sum by (pod, gc) (rate(jvm_gc_collection_seconds_count{${F}}[$__rate_interval]))`,
+            "{{pod}} {{gc}}",
+          ],
+        ],
+        "Non-heap used": [[`jvm_memory_used_bytes{${F}, area="nonheap"}`, "{{pod}}"]],
+        CPU: [[`rate(process_cpu_seconds_total{${F}}[$__rate_interval])`, "{{pod}}"]],
+        Threads: [[`jvm_threads_current{${F}}`, "{{pod}}"]],
+      });
     });
   });
 });

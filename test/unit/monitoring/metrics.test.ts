@@ -2,6 +2,7 @@ import * as assert from "assert";
 import {
   FLINK_METRICS,
   flinkMetricName,
+  JMX_EXPORTER_METRICS,
   OPERATOR_METRICS,
   PROMETHEUS_METRICS,
 } from "../../../components/monitoring/metrics";
@@ -30,6 +31,7 @@ describe("monitoring", () => {
         FLINK_METRICS,
         OPERATOR_METRICS,
         PROMETHEUS_METRICS,
+        JMX_EXPORTER_METRICS,
         MINIO_METRICS,
         ZOOKEEPER_METRICS,
         MYSQLD_EXPORTER_METRICS,

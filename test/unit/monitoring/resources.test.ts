@@ -118,6 +118,61 @@ describe("monitoring", () => {
       );
     });
 
+    it("monitors application deployments, SQL Gateways and the history server, with their rules and dashboard", () => {
+      const plan = monitoringPlan(
+        planArgs({
+          clusters: [
+            { name: "session", namespace: "flink", kind: "session" },
+            { name: "orders", namespace: "etl", kind: "application" },
+            { name: "backfill", namespace: "etl", kind: "application", suspended: true },
+          ],
+          sqlGateways: [{ cluster: "session", namespace: "flink" }],
+          historyServer: { namespace: "flink" },
+        }),
+      );
+      assert.deepStrictEqual(
+        plan.podMonitors.map((m) => `${m.namespace}/${m.name}`),
+        [
+          "flink/flink-cluster-session",
+          "etl/flink-cluster-orders",
+          // Scraped while suspended too: it has no pods then, and its series come back when it resumes.
+          "etl/flink-cluster-backfill",
+          "flink/session-sql-gateway",
+          "flink/flink-history-server",
+          "flink/flink-operator",
+        ],
+      );
+      assert.deepStrictEqual(
+        plan.dashboards.map((d) => d.uid),
+        ["flink-platform-flink", "flink-platform-job-services", "flink-platform-operator"],
+      );
+      const flink = plan.ruleSpec.groups.find((g) => g.name === "flink-platform.flink");
+      assert.deepStrictEqual(
+        flink?.rules.filter((r) => Object.keys(r.labels).length > 1).map((r) => [r.alert, r.labels]),
+        [
+          ["FlinkJobManagerDown", { namespace: "flink", flink_cluster: "session", severity: "critical" }],
+          ["FlinkJobManagerDown", { namespace: "etl", flink_cluster: "orders", severity: "critical" }],
+          [
+            "FlinkApplicationJobNotRunning",
+            { namespace: "etl", flink_cluster: "orders", severity: "critical" },
+          ],
+          ["FlinkSqlGatewayDown", { namespace: "flink", flink_cluster: "session", severity: "warning" }],
+          ["FlinkHistoryServerDown", { namespace: "flink", severity: "warning" }],
+        ],
+      );
+      // Without SQL Gateways and history server (the default), no dashboard for them.
+      assert.deepStrictEqual(
+        monitoringPlan(planArgs({ sqlGateways: [], historyServer: undefined })).dashboards.map((d) => d.uid),
+        ["flink-platform-flink", "flink-platform-operator"],
+      );
+      assert.deepStrictEqual(
+        monitoringPlan(planArgs({ sqlGateways: [], historyServer: { namespace: "flink" } })).dashboards.map(
+          (d) => d.uid,
+        ),
+        ["flink-platform-flink", "flink-platform-job-services", "flink-platform-operator"],
+      );
+    });
+
     it("monitors published backing services and ships one dashboard per exporter kind", () => {
       const targets = [
         syntheticTarget("minio"),

@@ -10,13 +10,24 @@ import {
 import { operatorArgs, secretPolicy } from "../../../components/platform";
 import { monitoringPlan } from "../../../components/monitoring";
 import {
+  HISTORY_SERVER_NAME,
+  HISTORY_SERVER_POD_LABELS,
+  JMX_EXPORTER_PORT,
+  sqlGatewayName,
+  sqlGatewayPodLabels,
+} from "../../../components/flink/jobServices";
+import {
   FLINK_CLUSTER_LABEL,
   FLINK_COMPONENT_LABEL,
   flinkClusterPodMonitor,
   flinkNativePodLabels,
+  HISTORY_SERVER_COMPONENT,
+  historyServerPodMonitor,
   METRICS_PORT_NAME,
   OPERATOR_POD_LABELS,
   operatorPodMonitor,
+  SQL_GATEWAY_COMPONENT,
+  sqlGatewayPodMonitor,
   targetPodMonitor,
 } from "../../../components/monitoring/podMonitors";
 import {
@@ -87,6 +98,110 @@ describe("monitoring", () => {
       assert.strictEqual(flinkLabels[copied[FLINK_COMPONENT_LABEL]], "jobmanager");
     });
 
+    it("scrapes an application deployment's pods like a session cluster's, under the same name scheme", () => {
+      const monitor = flinkClusterPodMonitor(
+        { name: "orders", namespace: "etl", kind: "application" },
+        "30s",
+      );
+      assert.deepStrictEqual(monitor, flinkClusterPodMonitor({ name: "orders", namespace: "etl" }, "30s"));
+      assert.strictEqual(monitor.name, "flink-cluster-orders");
+      const selector = (monitor.spec.selector as { matchLabels: Record<string, string> }).matchLabels;
+      // The operator names the application's cluster after its FlinkDeployment, so Flink labels its pods app=orders.
+      assert.ok(selects(selector, flinkNativePodLabels("orders", "jobmanager")));
+      assert.ok(selects(selector, flinkNativePodLabels("orders", "taskmanager")));
+      assert.ok(!selects(selector, flinkNativePodLabels("session", "jobmanager")));
+    });
+
+    it("scrapes a SQL Gateway's JMX exporter, labelled with its session cluster and component", () => {
+      const monitor = sqlGatewayPodMonitor({ cluster: "session", namespace: "etl" }, "15s");
+      assert.deepStrictEqual(monitor, {
+        name: "session-sql-gateway",
+        namespace: "etl",
+        spec: {
+          selector: {
+            matchLabels: {
+              "app.kubernetes.io/component": "flink-sql-gateway",
+              "app.kubernetes.io/instance": "session",
+            },
+          },
+          namespaceSelector: { matchNames: ["etl"] },
+          podMetricsEndpoints: [
+            {
+              port: "metrics",
+              path: "/metrics",
+              interval: "15s",
+              relabelings: [
+                {
+                  sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_instance"],
+                  targetLabel: "flink_cluster",
+                },
+                {
+                  sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_component"],
+                  targetLabel: "flink_component",
+                },
+              ],
+            },
+          ],
+        },
+      });
+      // Named and selecting as the gateway's own objects are, and the copied labels give the cluster's name.
+      const pods = sqlGatewayPodLabels({ name: "session" });
+      assert.strictEqual(monitor.name, sqlGatewayName({ name: "session" }));
+      assert.ok(
+        selects((monitor.spec.selector as { matchLabels: Record<string, string> }).matchLabels, pods),
+      );
+      assert.ok(
+        !selects(
+          (monitor.spec.selector as { matchLabels: Record<string, string> }).matchLabels,
+          sqlGatewayPodLabels({ name: "etl" }),
+        ),
+      );
+      assert.strictEqual(pods["app.kubernetes.io/instance"], "session");
+      assert.strictEqual(pods["app.kubernetes.io/component"], SQL_GATEWAY_COMPONENT);
+      // The Flink cluster's PodMonitor does not select the gateway's pods, nor the other way round.
+      const cluster = flinkClusterPodMonitor({ name: "session", namespace: "etl" }, "15s");
+      assert.ok(
+        !selects((cluster.spec.selector as { matchLabels: Record<string, string> }).matchLabels, pods),
+      );
+      assert.strictEqual(JMX_EXPORTER_PORT, 9249);
+    });
+
+    it("scrapes the history server's JMX exporter, labelled with its component", () => {
+      const monitor = historyServerPodMonitor({ namespace: "flink" }, "30s");
+      assert.deepStrictEqual(monitor, {
+        name: "flink-history-server",
+        namespace: "flink",
+        spec: {
+          selector: {
+            matchLabels: {
+              "app.kubernetes.io/component": "flink-history-server",
+              "app.kubernetes.io/instance": "flink-history-server",
+            },
+          },
+          namespaceSelector: { matchNames: ["flink"] },
+          podMetricsEndpoints: [
+            {
+              port: "metrics",
+              path: "/metrics",
+              interval: "30s",
+              relabelings: [
+                {
+                  sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_component"],
+                  targetLabel: "flink_component",
+                },
+              ],
+            },
+          ],
+        },
+      });
+      assert.strictEqual(monitor.name, HISTORY_SERVER_NAME);
+      assert.deepStrictEqual(
+        (monitor.spec.selector as { matchLabels: Record<string, string> }).matchLabels,
+        HISTORY_SERVER_POD_LABELS,
+      );
+      assert.strictEqual(HISTORY_SERVER_POD_LABELS["app.kubernetes.io/component"], HISTORY_SERVER_COMPONENT);
+    });
+
     it("scrapes the operator on the port its chart opens for the reporter the platform enables", () => {
       const config = parseConfig({});
       const values = operatorChartValues(operatorArgs(config, secretPolicy(config)));
@@ -153,6 +268,11 @@ describe("monitoring", () => {
       assert.throws(
         () => monitoringPlan(planArgs({ targets: [clash] })),
         /two PodMonitors would be named flink\/flink-operator/,
+      );
+      const historyClash: ScrapeTarget = { ...syntheticTarget("minio"), name: "flink-history-server" };
+      assert.throws(
+        () => monitoringPlan(planArgs({ targets: [historyClash], historyServer: { namespace: "flink" } })),
+        /two PodMonitors would be named flink\/flink-history-server/,
       );
     });
   });

@@ -82,4 +82,22 @@ describe("network config", () => {
     ]);
     assert.doesNotThrow(() => parseConfig({ ...readStackConfig("dev"), platform: { production: true } }));
   });
+
+  it("refuses a SQL Gateway or the history server behind an Ingress without auth in a production stack", () => {
+    const ingress = { enabled: true, host: "sql.example.com" };
+    assert.deepStrictEqual(
+      problemsOf({
+        platform: { production: true },
+        storage: { type: "s3", s3: { mode: "managed" } },
+        flink: {
+          clusters: { session: { sqlGateway: { enabled: true, ingress } } },
+          historyServer: { enabled: true, ingress },
+        },
+      }).filter((problem) => problem.includes("without authentication")),
+      [
+        "flink.clusters.session.sqlGateway.ingress.enabled: flink.clusters.session.sqlGateway.ingress exposes the SQL Gateway of cluster 'session' through an Ingress without authentication (the SQL Gateway runs any statement it is sent as a job of the cluster); set network.auth.mode to oauth2-proxy or external (platform.production is true)",
+        "flink.historyServer.ingress.enabled: flink.historyServer.ingress exposes the Flink history server through an Ingress without authentication (the history server shows every finished job's configuration, plan and exceptions); set network.auth.mode to oauth2-proxy or external (platform.production is true)",
+      ],
+    );
+  });
 });

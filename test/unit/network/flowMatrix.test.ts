@@ -3,7 +3,8 @@
  * (DNS, Prometheus, the ingress controller, the API server, an address on the internet, the cloud metadata
  * address) and a stranger pod in each namespace, against every port each destination takes. What the rendered
  * NetworkPolicies allow must be exactly the flows listed here, written by hand from the platform's design; every
- * other pair and port must be denied.
+ * other pair and port must be denied. Beyond the stacks: session clusters with a SQL Gateway next to one without,
+ * an application deployment, and the history server, behind the ingress controller and behind oauth2-proxies.
  */
 import * as assert from "assert";
 import type { Endpoint, PodEndpoint } from "../../../components/network/evaluator";
@@ -26,7 +27,9 @@ function shortName(pod: PodEndpoint): string {
     .replace(/^hdfs-base-directory$/, "hdfs-setup")
     .replace(/^hive-metastore$/, "hive")
     .replace(/^hdfs-(namenode|datanode)$/, "$1")
-    .replace(/^flink-kubernetes-operator$/, "operator");
+    .replace(/^flink-kubernetes-operator$/, "operator")
+    .replace(/-sql-gateway$/, "-gateway")
+    .replace(/^(oauth2-proxy-)?(flink-)?history-server$/, "$1history");
   return name;
 }
 
@@ -147,24 +150,38 @@ const DEV = [
   `streampark -> ${OUTSIDE}:443`,
 ];
 
+/**
+ * Staging, with its jobs: a session job (no pods of its own), the session cluster's SQL Gateway, an application
+ * and the history server, none of them exposed.
+ */
 const STAGING = [
   ...DEV.filter((line) => !line.includes("dns:") && !line.includes("mysql:")),
   dns([
     ...["operator", "session-jm", "session-tm", "mysql", "db-streampark", "db-hive", "streampark"],
     ...["streampark-bootstrap", "zookeeper", "namenode", "datanode", "hdfs-setup", "hive"],
+    ...["session-gateway", "state-machine-jm", "state-machine-tm", "history"],
   ]),
   dns(["stranger@flink"]),
   "db-streampark,db-hive,streampark,hive -> mysql:3306",
+  // The application: the operator alone calls its REST API; it reaches what the session cluster reaches.
+  ...sessionFlows("state-machine", ["operator"]),
   // ZooKeeper HA: the Flink pods and the operator (HA metadata); the ensemble's peers among themselves.
-  "session-jm,session-tm,operator -> zookeeper:2181",
+  "session-jm,session-tm,state-machine-jm,state-machine-tm,operator -> zookeeper:2181",
   "zookeeper -> zookeeper:2888,3888",
   "prometheus -> zookeeper:7000",
-  // HDFS: checkpoints from Flink, the warehouse from the metastore; DataNodes register and pipeline writes.
-  "session-jm,session-tm,hive,datanode,hdfs-setup -> namenode:8020",
-  "session-jm,session-tm,hive,datanode -> datanode:9866,9867",
-  "session-jm,session-tm -> hive:9083",
-  // The metastore fetches its JDBC driver from the Maven repository.
-  `hive -> ${OUTSIDE}:443`,
+  // HDFS: checkpoints and archives from Flink, the warehouse from the metastore and the gateway, the archives for
+  // the history server; DataNodes register and pipeline writes.
+  "session-jm,session-tm,state-machine-jm,state-machine-tm,session-gateway,history -> namenode:8020",
+  "hive,datanode,hdfs-setup -> namenode:8020",
+  "session-jm,session-tm,state-machine-jm,state-machine-tm,session-gateway,history -> datanode:9866,9867",
+  "hive,datanode -> datanode:9866,9867",
+  "session-jm,session-tm,state-machine-jm,state-machine-tm,session-gateway -> hive:9083",
+  // The metastore fetches its JDBC driver, the gateway and the history server the JMX exporter (and the Hive and
+  // Hadoop jars) from the Maven repository.
+  `hive,session-gateway,history -> ${OUTSIDE}:443`,
+  // The gateway submits its statements' jobs to its own cluster; Prometheus scrapes both JMX exporters.
+  "session-gateway -> session-jm:8081",
+  "prometheus -> session-gateway,history:9249",
 ];
 
 const PROD = [
@@ -223,13 +240,178 @@ const MINIO_EXTERNAL_ZOOKEEPER = {
   ],
 };
 
+/** A cluster's flows to the staging stack's HDFS, ZooKeeper and Hive metastore (checkpoints, HA, catalog). */
+function stagingBackingFlows(cluster: string): string[] {
+  const pods = `${cluster}-jm,${cluster}-tm`;
+  return [
+    `${pods} -> zookeeper:2181`,
+    `${pods} -> namenode:8020`,
+    `${pods} -> datanode:9866,9867`,
+    `${pods} -> hive:9083`,
+  ];
+}
+
+const staging = readStackConfig("staging") as { flink: { clusters: { session: object } } };
+
+/**
+ * Staging (managed HDFS and ZooKeeper, Hive, StreamPark) with the jobs' services: `session` runs a SQL Gateway
+ * (with the Hive catalog) exposed through the ingress controller, `adhoc` in its own namespace runs none, the
+ * application `orders` in a third namespace has its UI exposed, and the history server too.
+ */
+const JOB_SERVICES = {
+  config: {
+    ...staging,
+    flink: {
+      ...staging.flink,
+      clusters: {
+        session: {
+          ...staging.flink.clusters.session,
+          sqlGateway: { enabled: true, ingress: { enabled: true, host: "sql.example.com" } },
+        },
+        adhoc: { namespace: "flink-adhoc" },
+      },
+      applications: {
+        orders: {
+          namespace: "flink-apps",
+          job: { jarURI: "local:///opt/flink/usrlib/orders.jar" },
+          ingress: { enabled: true, host: "orders.example.com" },
+        },
+      },
+      historyServer: { enabled: true, ingress: { enabled: true, host: "history.example.com" } },
+    },
+  },
+  flows: [
+    dns([
+      ...["operator", "session-jm", "session-tm", "session-gateway", "history", "mysql", "db-streampark"],
+      ...["db-hive", "streampark", "streampark-bootstrap", "zookeeper", "namenode", "datanode", "hdfs-setup"],
+      "hive",
+    ]),
+    dns(["stranger@flink", "adhoc-jm", "adhoc-tm", "stranger@flink-adhoc"]),
+    dns(["orders-jm", "orders-tm", "stranger@flink-apps"]),
+    // StreamPark submits to both session clusters, the gateway to its own only; nothing but the operator and the
+    // UI's clients calls the application.
+    ...sessionFlows("session", ["operator", "streampark", "session-gateway"]),
+    ...sessionFlows("adhoc", ["operator", "streampark"]),
+    ...sessionFlows("orders", ["operator", "ingress"]),
+    ...["session", "adhoc", "orders"].flatMap(stagingBackingFlows),
+    `operator -> ${OUTSIDE}:443,6443`,
+    "prometheus -> operator:9999",
+    "db-streampark,db-hive,streampark,hive -> mysql:3306",
+    "streampark-bootstrap -> streampark:10000",
+    `streampark -> ${OUTSIDE}:443`,
+    "operator -> zookeeper:2181",
+    "zookeeper -> zookeeper:2888,3888",
+    "prometheus -> zookeeper:7000",
+    "hive,datanode,hdfs-setup -> namenode:8020",
+    "hive,datanode -> datanode:9866,9867",
+    `hive -> ${OUTSIDE}:443`,
+    // The SQL Gateway: SQL from the ingress controller, the Hive catalog over the warehouse on HDFS, and the JMX
+    // exporter and Hive jars from the Maven repository.
+    "ingress -> session-gateway:8083",
+    "prometheus -> session-gateway:9249",
+    "session-gateway -> hive:9083",
+    "session-gateway -> namenode:8020",
+    "session-gateway -> datanode:9866,9867",
+    `session-gateway -> ${OUTSIDE}:443`,
+    // The history server reads the archives on HDFS, fetches the JMX exporter and the Hadoop client, and calls
+    // nobody else.
+    "ingress -> history:8082",
+    "prometheus -> history:9249",
+    "history -> namenode:8020",
+    "history -> datanode:9866,9867",
+    `history -> ${OUTSIDE}:443`,
+  ],
+};
+
+const prod = readStackConfig("prod") as { flink: { clusters: { analytics: object } } };
+
+/**
+ * Prod (external S3, Kubernetes HA, oauth2-proxy) with the jobs' services behind oauth2-proxies: the SQL Gateway
+ * of `analytics`, the application `reports` and the history server.
+ */
+const PROXIED_JOB_SERVICES = {
+  config: {
+    ...prod,
+    flink: {
+      ...prod.flink,
+      clusters: {
+        ...prod.flink.clusters,
+        analytics: {
+          ...prod.flink.clusters.analytics,
+          sqlGateway: { enabled: true, ingress: { enabled: true, host: "sql.prod.example.com" } },
+        },
+      },
+      applications: {
+        reports: {
+          job: { jarURI: "local:///opt/flink/usrlib/reports.jar" },
+          ingress: { enabled: true, host: "reports.prod.example.com" },
+        },
+      },
+      historyServer: { enabled: true, ingress: { enabled: true, host: "history.prod.example.com" } },
+    },
+  },
+  flows: [
+    ...PROD.filter((line) => !line.includes("dns:")),
+    dns([
+      ...["operator", "analytics-jm", "analytics-tm", "analytics-gateway", "reports-jm", "reports-tm"],
+      ...[
+        "history",
+        "mysql",
+        "db-streampark",
+        "streampark",
+        "streampark-bootstrap",
+        "oauth2-proxy-analytics",
+      ],
+      ...["oauth2-proxy-analytics-gateway", "oauth2-proxy-reports", "oauth2-proxy-history"],
+    ]),
+    dns(["etl-jm", "etl-tm", "stranger@flink", "stranger@flink-etl"]),
+    ...sessionFlows("analytics", ["analytics-gateway"]),
+    ...sessionFlows("reports", ["operator", "oauth2-proxy-reports"]),
+    // Each proxy takes the ingress controller, reaches its UI and the identity provider on its HTTPS port.
+    "ingress -> oauth2-proxy-analytics-gateway,oauth2-proxy-reports,oauth2-proxy-history:4180",
+    `oauth2-proxy-analytics-gateway,oauth2-proxy-reports,oauth2-proxy-history -> ${OUTSIDE}:443`,
+    "oauth2-proxy-analytics-gateway -> analytics-gateway:8083",
+    "oauth2-proxy-history -> history:8082",
+    "prometheus -> analytics-gateway,history:9249",
+    // The external S3 endpoint and the Maven repository are both on 443; no other port outside.
+    `analytics-gateway,history -> ${OUTSIDE}:443`,
+  ],
+};
+
 describe("network flow matrix", () => {
   const cases = {
     "the dev stack": { config: readStackConfig("dev"), flows: DEV },
     "the staging stack": { config: readStackConfig("staging"), flows: STAGING },
     "the prod stack": { config: readStackConfig("prod"), flows: PROD },
     "managed MinIO with an external ZooKeeper": MINIO_EXTERNAL_ZOOKEEPER,
+    "a SQL Gateway, an application and the history server": JOB_SERVICES,
+    "a SQL Gateway, an application and the history server behind oauth2-proxies": PROXIED_JOB_SERVICES,
   };
+  it("keeps the jobs' services to their own cluster and their own store", async () => {
+    const { allowed } = await allowedFlows(JOB_SERVICES.config);
+    // Spelled out, though the matrix above already holds each: what the design forbids by name.
+    const forbidden = [
+      "session-gateway -> adhoc-jm:8081/TCP",
+      "session-gateway -> orders-jm:8081/TCP",
+      "session-gateway -> session-tm:6122/TCP",
+      "session-gateway -> zookeeper:2181/TCP",
+      "session-gateway -> mysql:3306/TCP",
+      "history -> mysql:3306/TCP",
+      "history -> hive:9083/TCP",
+      "history -> session-jm:8081/TCP",
+      "orders-tm -> session-jm:6123/TCP",
+      "orders-tm -> adhoc-jm:6123/TCP",
+      "streampark -> orders-jm:8081/TCP",
+      "stranger@flink -> session-gateway:8083/TCP",
+      "stranger@flink -> history:8082/TCP",
+    ];
+    assert.deepStrictEqual(
+      forbidden.filter((flow) => allowed.has(flow)),
+      [],
+    );
+    assert.ok(allowed.has("orders-tm -> orders-jm:6123/TCP"));
+  });
+
   for (const [stack, { config, flows: lines }] of Object.entries(cases)) {
     it(`allows exactly the platform's flows of ${stack}`, async () => {
       const { allowed, portsOf } = await allowedFlows(config);

@@ -1,4 +1,7 @@
-/** The NetworkPolicies object by object: the exact specs of the dev stack's, and what the switches change. */
+/**
+ * The NetworkPolicies object by object: the exact specs of the dev stack's, of the SQL Gateway's and the history
+ * server's, and what the switches change.
+ */
 import * as assert from "assert";
 import { parseConfig } from "../../../components/config/parse";
 import { networkPlan, hdfsPorts, quorumPorts, urlPort } from "../../../components/network/plan";
@@ -22,6 +25,38 @@ const tcp = (...list: Array<number | string>) => list.map((port) => ({ protocol:
 const own = (component: string) => ({
   podSelector: {
     matchLabels: { "app.kubernetes.io/part-of": "flink-platform", "app.kubernetes.io/component": component },
+  },
+});
+const ingressController = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+  podSelector: {},
+};
+const jobManagers = (cluster: string) => ({
+  podSelector: { matchLabels: { type: "flink-native-kubernetes", app: cluster, component: "jobmanager" } },
+});
+const gateway = (cluster: string) => ({
+  podSelector: {
+    matchLabels: {
+      "app.kubernetes.io/component": "flink-sql-gateway",
+      "app.kubernetes.io/instance": cluster,
+    },
+  },
+});
+const historyServer = {
+  podSelector: {
+    matchLabels: {
+      "app.kubernetes.io/component": "flink-history-server",
+      "app.kubernetes.io/instance": "flink-history-server",
+    },
+  },
+};
+const proxy = (ui: string) => ({
+  podSelector: {
+    matchLabels: {
+      "app.kubernetes.io/part-of": "flink-platform",
+      "app.kubernetes.io/component": "oauth2-proxy",
+      "app.kubernetes.io/instance": ui,
+    },
   },
 });
 const prometheus = {
@@ -166,6 +201,174 @@ describe("network policies", () => {
     );
     const off = await renderRaw({ ...readStackConfig("dev"), network: { enabled: false } });
     assert.deepStrictEqual(ofType(off.resources, NETWORK_POLICY), []);
+  });
+
+  describe("of the jobs' services", () => {
+    const staging = readStackConfig("staging") as { flink: { clusters: { session: object } } };
+    /** Staging (HDFS, ZooKeeper, Hive) with session's SQL Gateway exposed, a second cluster, an application. */
+    const withGateway = (fetchJars = true) =>
+      policiesOf({
+        ...staging,
+        platform: { artifacts: { fetchJars } },
+        flink: {
+          ...staging.flink,
+          clusters: {
+            session: {
+              ...staging.flink.clusters.session,
+              sqlGateway: { enabled: true, ingress: { enabled: true, host: "sql.example.com" } },
+            },
+            adhoc: {},
+          },
+          applications: { orders: { job: { jarURI: "local:///opt/flink/usrlib/orders.jar" } } },
+        },
+      });
+
+    it("let the SQL Gateway take SQL and Prometheus, and reach its own JobManagers, Hive, the store, Maven", () => {
+      assert.deepStrictEqual(byName(withGateway(), "session-sql-gateway").spec, {
+        podSelector: gateway("session").podSelector,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [
+          { from: [ingressController], ports: tcp(8083) },
+          { from: [prometheus], ports: tcp("metrics") },
+        ],
+        egress: [
+          { to: [jobManagers("session")], ports: tcp(8081) },
+          { to: [own("hive-metastore")], ports: tcp("thrift") },
+          { to: [own("hdfs-namenode")], ports: tcp("rpc") },
+          { to: [own("hdfs-datanode")], ports: tcp("data", "ipc") },
+          { to: [OUTSIDE], ports: tcp(443) },
+        ],
+      });
+      // Nothing outside when no jar is fetched and the store is the platform's: a rule without ports would open all.
+      assert.deepStrictEqual(
+        byName(withGateway(false), "session-sql-gateway").spec.egress?.map((rule) => rule.to),
+        [[jobManagers("session")], [own("hive-metastore")], [own("hdfs-namenode")], [own("hdfs-datanode")]],
+      );
+    });
+
+    it("let the JobManagers take their own gateway, and StreamPark only on session clusters", () => {
+      const policies = withGateway();
+      const restClients = (name: string) => byName(policies, name).spec.ingress?.[0];
+      assert.deepStrictEqual(restClients("session-jobmanager"), {
+        from: [
+          { podSelector: { matchLabels: { "app.kubernetes.io/name": "flink-kubernetes-operator" } } },
+          own("streampark"),
+          gateway("session"),
+        ],
+        ports: tcp(8081),
+      });
+      assert.deepStrictEqual(restClients("adhoc-jobmanager"), {
+        from: [
+          { podSelector: { matchLabels: { "app.kubernetes.io/name": "flink-kubernetes-operator" } } },
+          own("streampark"),
+        ],
+        ports: tcp(8081),
+      });
+      assert.deepStrictEqual(restClients("orders-jobmanager"), {
+        from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "flink-kubernetes-operator" } } }],
+        ports: tcp(8081),
+      });
+      const streampark = byName(policies, "streampark").spec.egress ?? [];
+      assert.deepStrictEqual(
+        streampark.find((rule) => rule.ports?.[0]?.port === 8081),
+        { to: [jobManagers("session"), jobManagers("adhoc")], ports: tcp(8081) },
+      );
+      // The operator runs the application, so it reaches every JobManager.
+      assert.deepStrictEqual(byName(policies, "flink-operator").spec.egress?.[1], {
+        to: [jobManagers("session"), jobManagers("adhoc"), jobManagers("orders")],
+        ports: tcp(8081),
+      });
+      // The metastore takes the Flink pods of every cluster and the gateway.
+      assert.deepStrictEqual(byName(policies, "hive-metastore").spec.ingress, [
+        {
+          from: [
+            ...["session", "adhoc", "orders"].map((app) => ({
+              podSelector: { matchLabels: { type: "flink-native-kubernetes", app } },
+            })),
+            gateway("session"),
+          ],
+          ports: tcp("thrift"),
+        },
+      ]);
+    });
+
+    /** Prod (external S3 on 443, oauth2-proxy) with the history server behind its proxy. */
+    const prodHistory = (fetchJars: boolean) => {
+      const prod = readStackConfig("prod") as { flink: object };
+      return policiesOf({
+        ...prod,
+        platform: { production: true, artifacts: { fetchJars } },
+        flink: {
+          ...prod.flink,
+          historyServer: { enabled: true, ingress: { enabled: true, host: "history.example.com" } },
+        },
+      });
+    };
+
+    it("let the history server take its proxy and Prometheus, and reach only the store (and Maven)", () => {
+      const policies = prodHistory(false);
+      assert.deepStrictEqual(byName(policies, "flink-history-server").spec, {
+        podSelector: historyServer.podSelector,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [
+          { from: [proxy("history-server")], ports: tcp(8082) },
+          { from: [prometheus], ports: tcp("metrics") },
+        ],
+        // The external S3 endpoint's port, and nothing else.
+        egress: [{ to: [OUTSIDE], ports: tcp(443) }],
+      });
+      assert.deepStrictEqual(byName(policies, "oauth2-proxy-history-server").spec, {
+        podSelector: proxy("history-server").podSelector,
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [ingressController], ports: tcp("http") }],
+        egress: [
+          { to: [historyServer], ports: tcp(8082) },
+          { to: [OUTSIDE], ports: tcp(443) },
+        ],
+      });
+    });
+
+    it("let the history server and the gateways read a managed MinIO", () => {
+      const policies = policiesOf({
+        storage: { type: "s3", s3: { mode: "managed" } },
+        flink: {
+          clusters: { session: { sqlGateway: { enabled: true } } },
+          historyServer: { enabled: true },
+        },
+        monitoring: { enabled: false },
+        network: { egress: { externalCidrs: ["10.20.0.0/16"] } },
+      });
+      assert.deepStrictEqual(byName(policies, "minio").spec.ingress, [
+        {
+          from: [
+            { podSelector: { matchLabels: { type: "flink-native-kubernetes", app: "session" } } },
+            gateway("session"),
+            historyServer,
+            own("minio-setup"),
+          ],
+          ports: tcp("s3"),
+        },
+      ]);
+      // No UI exposed and no monitoring: the history server takes nothing; it fetches the JMX exporter.
+      assert.deepStrictEqual(byName(policies, "flink-history-server").spec, {
+        podSelector: historyServer.podSelector,
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+          { to: [own("minio")], ports: tcp("s3") },
+          { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }], ports: tcp(443) },
+        ],
+      });
+    });
+
+    it("leave the history server out without a durable store, where it does not run", () => {
+      const dev = parseConfig(readStackConfig("dev"));
+      const plan = networkPlan({
+        ...dev,
+        flink: { ...dev.flink, historyServer: { ...dev.flink.historyServer, enabled: true } },
+      });
+      assert.strictEqual(plan.historyServer, undefined);
+      assert.ok(!platformNetworkPolicies(plan).some((p) => p.metadata.name === "flink-history-server"));
+    });
   });
 
   it("find the ports of endpoints outside the cluster", () => {

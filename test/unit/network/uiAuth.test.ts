@@ -176,4 +176,33 @@ describe("authenticated UIs", () => {
       [],
     );
   });
+
+  it("counts the SQL Gateways, the applications and the history server among the exposed UIs", () => {
+    const open = parseConfig({
+      flink: {
+        clusters: {
+          session: { sqlGateway: { enabled: true, ingress } },
+          // An Ingress of a gateway that does not run exposes nothing.
+          quiet: { sqlGateway: { enabled: false, ingress } },
+        },
+        applications: { orders: { job: { jarURI: "local:///opt/flink/usrlib/orders.jar" }, ingress } },
+        historyServer: { enabled: true, ingress },
+      },
+      storage: { type: "s3", s3: { mode: "managed" } },
+    });
+    const uis = exposedUis(open, open.flink.clusters, open.flink.applications);
+    assert.deepStrictEqual(
+      uis.map((ui) => [ui.owner, ui.title]),
+      [
+        ["flink.clusters.session.sqlGateway", "the SQL Gateway of cluster 'session'"],
+        ["flink.applications.orders", "the Flink UI of application 'orders'"],
+        ["flink.historyServer", "the Flink history server"],
+      ],
+    );
+    assert.deepStrictEqual(openUiWarnings(open.network.auth, false, uis, unauthenticatedUiMessage), [
+      "flink.clusters.session.sqlGateway.ingress exposes the SQL Gateway of cluster 'session' through an Ingress without authentication (the SQL Gateway runs any statement it is sent as a job of the cluster); set network.auth.mode to oauth2-proxy or external",
+      "flink.applications.orders.ingress exposes the Flink UI of application 'orders' through an Ingress without authentication (the Flink UI accepts and runs uploaded jars); set network.auth.mode to oauth2-proxy or external",
+      "flink.historyServer.ingress exposes the Flink history server through an Ingress without authentication (the history server shows every finished job's configuration, plan and exceptions); set network.auth.mode to oauth2-proxy or external",
+    ]);
+  });
 });

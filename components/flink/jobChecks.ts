@@ -1,0 +1,205 @@
+/**
+ * Cross-field checks of the jobs the operator runs (session jobs and applications), the SQL Gateways and the
+ * history server, against the rules of operator 1.15.0: the jar URI schemes it fetches, the upgrade modes that need
+ * a durable store or HA, names it accepts, and parallelism within what the cluster's configuration allows. Pure.
+ */
+import { clusterName } from "../config/primitives";
+import type { ConfigProblem } from "../config/problems";
+import type { FlinkClusterSpecInput, ResolvedApplication, ResolvedSessionCluster } from "./clusterSchema";
+import type { ResolvedJob } from "./jobSchema";
+
+/** What the job checks read beyond the clusters: the kinds of store and HA, the history server. */
+export interface JobChecksInput {
+  readonly storage: { readonly type: string };
+  readonly ha: { readonly type: string };
+  readonly flink: {
+    readonly historyServer: { readonly enabled: boolean; readonly ingress: IngressLike };
+  };
+}
+
+interface IngressLike {
+  readonly enabled: boolean;
+  readonly host?: string;
+}
+
+/** Where a job runs: a session job is fetched by the operator, an application's jar by its JobManager. */
+type JobKind = "session" | "application";
+
+/** The jar URI schemes each kind of job accepts, and why. */
+const JAR_SCHEMES: Readonly<Record<JobKind, { schemes: readonly string[]; why: string }>> = {
+  // FlinkSessionJob jars are downloaded by the operator, which 1.15 limits to https
+  // (kubernetes.operator.user.artifacts.allowed-schemes) unless its own image carries other filesystems.
+  session: { schemes: ["https"], why: "operator 1.15 fetches session job jars over https only" },
+  // Application mode runs the jar from the image (local://) or lets Flink fetch it at start.
+  application: { schemes: ["local", "https"], why: "applications run a jar from the image or an https URL" },
+};
+
+/** Hosts the operator refuses to fetch from (1.15 `disallow-restricted-hosts`): loopback, private, in-cluster. */
+function restrictedHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, "");
+  if (name === "localhost" || name.endsWith(".local") || name.endsWith(".svc") || !name.includes(".")) {
+    return true;
+  }
+  const ipv4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(name)?.slice(1).map(Number);
+  if (ipv4) {
+    const [a, b] = ipv4;
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254)
+    );
+  }
+  return name.includes(":"); // an IPv6 literal: the operator resolves it like any host; refuse rather than guess.
+}
+
+/** The problems of a job's jar URI. */
+function jarProblems(job: ResolvedJob, kind: JobKind, at: string): ConfigProblem[] {
+  const { schemes, why } = JAR_SCHEMES[kind];
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(job.jarURI);
+  if (!match) {
+    return [
+      {
+        path: `${at}.jarURI`,
+        message: `must be a URI such as ${schemes.map((s) => `${s}://...`).join(" or ")}`,
+      },
+    ];
+  }
+  const [, scheme, host, path] = match;
+  if (!schemes.includes(scheme.toLowerCase())) {
+    return [
+      { path: `${at}.jarURI`, message: `scheme '${scheme}' is not accepted: ${why} (${schemes.join(", ")})` },
+    ];
+  }
+  if (!/\.jar$/i.test(path.replace(/[?#].*$/, ""))) {
+    return [{ path: `${at}.jarURI`, message: "must name a .jar file" }];
+  }
+  if (kind === "session" && restrictedHost(host.replace(/:\d+$/, ""))) {
+    return [
+      {
+        path: `${at}.jarURI`,
+        message: `host '${host}' is loopback, private or in-cluster, which operator 1.15 refuses to fetch from; serve the jar from a public https host or build it into the image and use an application`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** The problems of a job's upgrade mode against the platform's store and HA. */
+function upgradeModeProblems(job: ResolvedJob, parsed: JobChecksInput, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (job.upgradeMode !== "stateless" && parsed.storage.type === "none") {
+    problems.push({
+      path: `${at}.upgradeMode`,
+      message: `${job.upgradeMode} keeps state in savepoints and checkpoints, which need a durable store; set storage.type or upgradeMode: stateless`,
+    });
+  }
+  if (job.upgradeMode === "last-state" && parsed.ha.type === "off") {
+    problems.push({
+      path: `${at}.upgradeMode`,
+      message:
+        "last-state restores from the checkpoint HA metadata points at; set ha.type (kubernetes or zookeeper) or use upgradeMode: savepoint",
+    });
+  }
+  return problems;
+}
+
+/** A positive integer Flink key of a cluster's configuration, when the user set one. */
+function integerKey(cluster: FlinkClusterSpecInput, key: string): number | undefined {
+  const value = cluster.flinkConfiguration[key];
+  const number = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+}
+
+/** Parallelism against the limits a cluster's configuration makes knowable. */
+function parallelismProblems(
+  cluster: FlinkClusterSpecInput,
+  clusterAt: string,
+  jobs: ReadonlyArray<[at: string, job: ResolvedJob]>,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const maxParallelism = integerKey(cluster, "pipeline.max-parallelism");
+  for (const [at, job] of jobs) {
+    if (maxParallelism !== undefined && job.parallelism !== undefined && job.parallelism > maxParallelism) {
+      problems.push({
+        path: `${at}.parallelism`,
+        message: `${job.parallelism} is above the cluster's pipeline.max-parallelism (${maxParallelism})`,
+      });
+    }
+  }
+  // Native clusters start TaskManagers on demand, so slots are bounded only when the user caps them.
+  const maxSlots = integerKey(cluster, "slotmanager.number-of-slots.max");
+  const running = jobs.filter(([, job]) => job.state === "running");
+  const wanted = running.reduce((sum, [, job]) => sum + (job.parallelism ?? 1), 0);
+  if (maxSlots !== undefined && wanted > maxSlots && running.length > 0) {
+    problems.push({
+      path: clusterAt,
+      message: `its running jobs need ${wanted} slots, above slotmanager.number-of-slots.max (${maxSlots}); lower their parallelism or raise the cap`,
+    });
+  }
+  return problems;
+}
+
+/** The problems of one job (session job or application job) under `at`. */
+function jobProblemsAt(job: ResolvedJob, kind: JobKind, parsed: JobChecksInput, at: string): ConfigProblem[] {
+  return [...jarProblems(job, kind, at), ...upgradeModeProblems(job, parsed, at)];
+}
+
+function ingressProblems(ingress: IngressLike, at: string): ConfigProblem[] {
+  return ingress.enabled && !ingress.host
+    ? [{ path: `${at}.host`, message: "required when the ingress is enabled" }]
+    : [];
+}
+
+/** Cross-field checks of every job, SQL Gateway and the history server. */
+export function jobProblems(
+  parsed: JobChecksInput,
+  clusters: readonly ResolvedSessionCluster[],
+  applications: readonly ResolvedApplication[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const cluster of clusters) {
+    const at = `flink.clusters.${cluster.name}`;
+    const jobs = Object.entries(cluster.jobs).map(
+      ([name, job]) => [`${at}.jobs.${name}`, job] as [string, ResolvedJob],
+    );
+    for (const [jobAt, job] of jobs) {
+      const name = clusterName.safeParse(jobAt.slice(`${at}.jobs.`.length));
+      if (!name.success) {
+        problems.push({
+          path: jobAt,
+          message: `invalid job name: ${name.error.issues.map((i) => i.message).join("; ")}`,
+        });
+      }
+      problems.push(...jobProblemsAt(job, "session", parsed, jobAt));
+    }
+    problems.push(...parallelismProblems(cluster, at, jobs));
+    if (cluster.sqlGateway.enabled) {
+      problems.push(...ingressProblems(cluster.sqlGateway.ingress, `${at}.sqlGateway.ingress`));
+    }
+  }
+  for (const application of applications) {
+    const at = `flink.applications.${application.name}`;
+    problems.push(...jobProblemsAt(application.job, "application", parsed, `${at}.job`));
+    problems.push(...parallelismProblems(application, at, [[`${at}.job`, application.job]]));
+    if (application.jobManager.replicas > 1 && parsed.ha.type === "off") {
+      problems.push({
+        path: `${at}.jobManager.replicas`,
+        message: `${application.jobManager.replicas} JobManagers need HA (standby JobManagers find the leader through it); set ha.type to kubernetes or zookeeper, or set replicas to 1`,
+      });
+    }
+  }
+  const history = parsed.flink.historyServer;
+  if (history.enabled) {
+    if (parsed.storage.type === "none") {
+      problems.push({
+        path: "flink.historyServer.enabled",
+        message:
+          "the history server reads the archives of finished jobs from the durable store; set storage.type or turn it off",
+      });
+    }
+    problems.push(...ingressProblems(history.ingress, "flink.historyServer.ingress"));
+  }
+  return problems;
+}

@@ -1,0 +1,393 @@
+import * as assert from "assert";
+import { parseConfig } from "../../../components/config/parse";
+import { durationMillis, historyServerConfiguration } from "../../../components/flink/historyServer";
+import { flinkConfFile } from "../../../components/flink/flinkProcess";
+import { jobSpec, resolveJob } from "../../../components/flink/jobSchema";
+import { readStackConfig } from "../../../stacks/shared/stackFiles";
+import { problemsOf } from "../../support/configProblems";
+import { FLINK_DEPLOYMENT, ofType, RecordedResource, renderRaw } from "../../support/mocks";
+
+const SESSION_JOB = "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const SERVICE = "kubernetes:core/v1:Service";
+const JAR =
+  "https://repo1.maven.org/maven2/org/apache/flink/flink-examples-streaming/1.20.0/flink-examples-streaming-1.20.0.jar";
+
+const named = (resources: readonly RecordedResource[], type: string, name: string) => {
+  const found = ofType(resources, type).filter((r) => r.inputs.metadata?.name === name);
+  assert.strictEqual(found.length, 1, `one ${type} ${name}, found ${found.length}`);
+  return found[0];
+};
+
+/** The Flink configuration file of a process ConfigMap, as key/value pairs. */
+const confOf = (configMap: RecordedResource, file = "flink-conf.yaml"): Record<string, string> =>
+  Object.fromEntries(
+    (configMap.inputs.data[file] as string)
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const at = line.indexOf(": ");
+        return [line.slice(0, at), line.slice(at + 2)];
+      }),
+  );
+
+const s3 = { storage: { type: "s3", s3: { mode: "managed" } }, ha: { type: "kubernetes" } };
+
+describe("jobs on the platform", () => {
+  describe("validation", () => {
+    it("lists every problem of jobs, applications, gateways and the history server in one error", () => {
+      assert.deepStrictEqual(
+        problemsOf({
+          flink: {
+            clusters: {
+              session: {
+                flinkConfiguration: { "pipeline.max-parallelism": 8, "slotmanager.number-of-slots.max": 4 },
+                jobs: {
+                  Bad_Name: { jarURI: JAR, upgradeMode: "stateless" },
+                  plain: { jarURI: "http://example.com/a.jar", upgradeMode: "stateless" },
+                  internal: { jarURI: "https://artifacts.flink.svc/a.jar", upgradeMode: "stateless" },
+                  private: { jarURI: "https://10.1.2.3/a.jar", upgradeMode: "stateless" },
+                  wide: { jarURI: JAR, parallelism: 9, upgradeMode: "stateless" },
+                  keeps: { jarURI: JAR, upgradeMode: "savepoint" },
+                  latest: { jarURI: JAR, upgradeMode: "last-state" },
+                  folder: { jarURI: "https://example.com/jobs/", upgradeMode: "stateless" },
+                },
+                sqlGateway: { enabled: true, ingress: { enabled: true } },
+              },
+            },
+            applications: {
+              orders: {
+                jobManager: { replicas: 2 },
+                job: { jarURI: "s3://bucket/orders.jar" },
+              },
+            },
+            historyServer: { enabled: true, ingress: { enabled: true } },
+          },
+        }),
+        [
+          "flink.clusters.session.jobs.Bad_Name: invalid job name: must be DNS-safe: lower-case letters, digits and '-', starting with a letter and ending alphanumeric",
+          "flink.clusters.session.jobs.plain.jarURI: scheme 'http' is not accepted: operator 1.15 fetches session job jars over https only (https)",
+          "flink.clusters.session.jobs.internal.jarURI: host 'artifacts.flink.svc' is loopback, private or in-cluster, which operator 1.15 refuses to fetch from; serve the jar from a public https host or build it into the image and use an application",
+          "flink.clusters.session.jobs.private.jarURI: host '10.1.2.3' is loopback, private or in-cluster, which operator 1.15 refuses to fetch from; serve the jar from a public https host or build it into the image and use an application",
+          "flink.clusters.session.jobs.keeps.upgradeMode: savepoint keeps state in savepoints and checkpoints, which need a durable store; set storage.type or upgradeMode: stateless",
+          "flink.clusters.session.jobs.latest.upgradeMode: last-state keeps state in savepoints and checkpoints, which need a durable store; set storage.type or upgradeMode: stateless",
+          "flink.clusters.session.jobs.latest.upgradeMode: last-state restores from the checkpoint HA metadata points at; set ha.type (kubernetes or zookeeper) or use upgradeMode: savepoint",
+          "flink.clusters.session.jobs.folder.jarURI: must name a .jar file",
+          "flink.clusters.session.jobs.wide.parallelism: 9 is above the cluster's pipeline.max-parallelism (8)",
+          "flink.clusters.session: its running jobs need 16 slots, above slotmanager.number-of-slots.max (4); lower their parallelism or raise the cap",
+          "flink.clusters.session.sqlGateway.ingress.host: required when the ingress is enabled",
+          "flink.applications.orders.job.jarURI: scheme 's3' is not accepted: applications run a jar from the image or an https URL (local, https)",
+          "flink.applications.orders.jobManager.replicas: 2 JobManagers need HA (standby JobManagers find the leader through it); set ha.type to kubernetes or zookeeper, or set replicas to 1",
+          "flink.historyServer.enabled: the history server reads the archives of finished jobs from the durable store; set storage.type or turn it off",
+          "flink.historyServer.ingress.host: required when the ingress is enabled",
+        ],
+      );
+    });
+
+    it("reports a schema problem of one job beside the cross-field problems of another", () => {
+      assert.deepStrictEqual(
+        problemsOf({
+          flink: {
+            clusters: {
+              session: {
+                jobs: {
+                  typo: { jarURI: JAR, upgradeMode: "savepoints" },
+                  keeps: { jarURI: JAR, upgradeMode: "savepoint" },
+                },
+              },
+            },
+          },
+        }),
+        [
+          'flink.clusters.session.jobs.typo.upgradeMode: Invalid option: expected one of "stateless"|"savepoint"|"last-state"',
+          "flink.clusters.session.jobs.keeps.upgradeMode: savepoint keeps state in savepoints and checkpoints, which need a durable store; set storage.type or upgradeMode: stateless",
+        ],
+      );
+    });
+
+    it("refuses an application named like a session cluster in the same namespace", () => {
+      const problems = problemsOf({
+        flink: {
+          applications: {
+            session: { job: { jarURI: "local:///opt/flink/examples/streaming/WordCount.jar" } },
+          },
+        },
+      });
+      assert.ok(
+        problems.includes(
+          "flink.applications.session: its FlinkDeployment 'session' clashes with flink.clusters.session's in namespace flink; rename the cluster or move it to another namespace",
+        ),
+        problems.join("\n"),
+      );
+    });
+
+    it("keeps state by default where there is a store, and starts stateless where there is none", () => {
+      const job = { jarURI: JAR, args: [], allowNonRestoredState: false, state: "running" as const };
+      assert.strictEqual(resolveJob(job, true).upgradeMode, "savepoint");
+      assert.strictEqual(resolveJob(job, false).upgradeMode, "stateless");
+      const config = parseConfig({
+        ...s3,
+        flink: { clusters: { session: { jobs: { a: { jarURI: JAR } } } } },
+      });
+      assert.strictEqual(config.flink.clusters[0].jobs.a.upgradeMode, "savepoint");
+    });
+  });
+
+  describe("session jobs", () => {
+    it("become FlinkSessionJobs on their cluster, awaited until stable, saved on deletion when stateful", async () => {
+      const { resources } = await renderRaw({
+        ...s3,
+        streampark: { enabled: false },
+        flink: {
+          clusters: {
+            session: {
+              jobs: {
+                speed: {
+                  jarURI: JAR,
+                  entryClass: "org.apache.flink.streaming.examples.windowing.TopSpeedWindowing",
+                  args: ["--output", "print"],
+                  parallelism: 2,
+                },
+                paused: { jarURI: JAR, upgradeMode: "stateless", state: "suspended" },
+              },
+            },
+          },
+        },
+      });
+      const speed = named(resources, SESSION_JOB, "speed");
+      assert.deepStrictEqual(speed.inputs.metadata.annotations, {
+        "pulumi.com/waitFor": "jsonpath={.status.lifecycleState}=STABLE",
+      });
+      assert.strictEqual(speed.inputs.metadata.namespace, "flink");
+      assert.deepStrictEqual(speed.inputs.spec, {
+        deploymentName: "session",
+        flinkConfiguration: { "kubernetes.operator.job.savepoint-on-deletion": "true" },
+        job: {
+          jarURI: JAR,
+          entryClass: "org.apache.flink.streaming.examples.windowing.TopSpeedWindowing",
+          args: ["--output", "print"],
+          parallelism: 2,
+          upgradeMode: "savepoint",
+          allowNonRestoredState: false,
+          state: "running",
+        },
+      });
+      const paused = named(resources, SESSION_JOB, "paused");
+      assert.deepStrictEqual(paused.inputs.metadata.annotations, {
+        "pulumi.com/waitFor": "jsonpath={.status.lifecycleState}=SUSPENDED",
+      });
+      assert.deepStrictEqual(paused.inputs.spec, {
+        deploymentName: "session",
+        job: {
+          jarURI: JAR,
+          args: [],
+          upgradeMode: "stateless",
+          allowNonRestoredState: false,
+          state: "suspended",
+        },
+      });
+    });
+
+    it("take no savepoint on deletion when the stack allows data loss", () => {
+      const job = resolveJob({ jarURI: JAR, args: [], allowNonRestoredState: true, state: "running" }, true);
+      assert.deepStrictEqual(jobSpec(job), {
+        jarURI: JAR,
+        args: [],
+        upgradeMode: "savepoint",
+        allowNonRestoredState: true,
+        state: "running",
+      });
+    });
+  });
+
+  describe("applications", () => {
+    it("are FlinkDeployments with a job, the platform's state, HA and archive wired as for session clusters", async () => {
+      const { platform, resources } = await renderRaw({
+        ...s3,
+        streampark: { enabled: false },
+        flink: {
+          applications: {
+            orders: {
+              namespace: "orders",
+              taskManager: { slots: 4 },
+              job: {
+                jarURI: "local:///opt/flink/usrlib/orders.jar",
+                upgradeMode: "last-state",
+                parallelism: 4,
+              },
+            },
+          },
+        },
+      });
+      const app = named(resources, FLINK_DEPLOYMENT, "orders");
+      assert.strictEqual(app.inputs.metadata.namespace, "orders");
+      assert.deepStrictEqual(app.inputs.metadata.annotations, {
+        "pulumi.com/waitFor": "jsonpath={.status.lifecycleState}=STABLE",
+      });
+      assert.strictEqual(app.inputs.spec.serviceAccount, "flink-orders");
+      assert.deepStrictEqual(app.inputs.spec.job, {
+        jarURI: "local:///opt/flink/usrlib/orders.jar",
+        args: [],
+        parallelism: 4,
+        upgradeMode: "last-state",
+        allowNonRestoredState: false,
+        state: "running",
+      });
+      const conf = app.inputs.spec.flinkConfiguration;
+      const base = "s3p://flink/flink/orders/orders";
+      assert.strictEqual(conf["execution.checkpointing.dir"], `${base}/checkpoints`);
+      assert.strictEqual(conf["jobmanager.archive.fs.dir"], `${base}/completed-jobs`);
+      assert.strictEqual(conf["high-availability.type"], "kubernetes");
+      assert.strictEqual(conf["taskmanager.numberOfTaskSlots"], "4");
+      assert.strictEqual(conf["kubernetes.operator.job.savepoint-on-deletion"], "true");
+      assert.strictEqual(
+        app.inputs.spec.podTemplate.metadata.labels["app.kubernetes.io/component"],
+        "flink-application",
+      );
+      // Its namespace gets the store's credentials and the JobManager's RBAC.
+      assert.ok(platform.applications.orders.restUrl === "http://orders-rest.orders.svc:8081");
+      assert.ok(
+        ofType(resources, "kubernetes:core/v1:ServiceAccount").some(
+          (r) => r.inputs.metadata.name === "flink-orders" && r.inputs.metadata.namespace === "orders",
+        ),
+      );
+    });
+  });
+
+  describe("SQL Gateway", () => {
+    it("runs from the cluster's image against the cluster's REST endpoint, with the Hive catalog and JVM metrics", async () => {
+      const { platform, resources } = await renderRaw({
+        storage: { type: "hdfs", hdfs: { mode: "managed" } },
+        hive: { enabled: true, warehouse: { store: "hdfs" } },
+        streampark: { enabled: false },
+        flink: { clusters: { session: { sqlGateway: { enabled: true } } } },
+      });
+      const deployment = named(resources, DEPLOYMENT, "session-sql-gateway");
+      const pod = deployment.inputs.spec.template.spec;
+      const [container] = pod.containers;
+      assert.strictEqual(container.image, "flink:1.20.4-scala_2.12-java17");
+      assert.deepStrictEqual(container.args, ["/opt/flink/bin/sql-gateway.sh", "start-foreground"]);
+      assert.deepStrictEqual(container.readinessProbe.httpGet, { path: "/v1/info", port: "http" });
+      assert.deepStrictEqual(
+        container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]),
+        [
+          ["http", 8083],
+          ["metrics", 9249],
+        ],
+      );
+      const env = Object.fromEntries(
+        container.env
+          .filter((e: { value?: string }) => e.value !== undefined)
+          .map((e: any) => [e.name, e.value]),
+      );
+      assert.strictEqual(env.FLINK_CONF_DIR, "/opt/flink-process-conf");
+      assert.strictEqual(
+        env.JVM_ARGS,
+        "-javaagent:/opt/flink/extra-lib/jmx_prometheus_javaagent-1.0.1.jar=9249:/opt/flink-process-conf/jmx-exporter.yaml",
+      );
+      assert.strictEqual(env.HADOOP_CONF_DIR, "/opt/hadoop/conf");
+      assert.strictEqual(pod.automountServiceAccountToken, false);
+      assert.deepStrictEqual(
+        pod.initContainers.map((c: { name: string }) => c.name),
+        ["fetch-jars", "seed-catalog-store"],
+      );
+      assert.match(pod.initContainers[0].command.join(" "), /jmx_prometheus_javaagent-1\.0\.1\.jar/);
+      const conf = confOf(named(resources, CONFIG_MAP, "session-sql-gateway"));
+      assert.deepStrictEqual(
+        Object.fromEntries(Object.entries(conf).filter(([k]) => !k.startsWith("table."))),
+        {
+          "execution.target": "remote",
+          "rest.address": "session-rest.flink.svc",
+          "rest.port": "8081",
+          "sql-gateway.endpoint.rest.address": "0.0.0.0",
+          "sql-gateway.endpoint.rest.bind-address": "0.0.0.0",
+          "sql-gateway.endpoint.rest.port": "8083",
+          "sql-gateway.endpoint.type": "rest",
+        },
+      );
+      assert.strictEqual(conf["table.catalog-store.kind"], "file");
+      assert.deepStrictEqual(named(resources, SERVICE, "session-sql-gateway").inputs.spec.ports, [
+        { name: "http", port: 8083, targetPort: "http" },
+      ]);
+      assert.strictEqual(
+        platform.clusters.session.sqlGatewayUrl,
+        "http://session-sql-gateway.flink.svc:8083",
+      );
+    });
+  });
+
+  describe("history server", () => {
+    it("reads the archive folder of every cluster and application", async () => {
+      const { platform, resources } = await renderRaw({
+        ...s3,
+        streampark: { enabled: false },
+        flink: {
+          clusters: { session: {}, etl: { namespace: "etl" } },
+          applications: { orders: { job: { jarURI: "local:///opt/flink/usrlib/orders.jar" } } },
+          historyServer: { enabled: true, retainedJobs: 50, refreshInterval: "1 min" },
+        },
+      });
+      const conf = confOf(named(resources, CONFIG_MAP, "flink-history-server"));
+      assert.deepStrictEqual(conf, {
+        "historyserver.archive.fs.dir": [
+          "s3p://flink/flink/etl/etl/completed-jobs",
+          "s3p://flink/flink/flink/orders/completed-jobs",
+          "s3p://flink/flink/flink/session/completed-jobs",
+        ].join(","),
+        "historyserver.archive.fs.refresh-interval": "60000",
+        "historyserver.archive.retained-jobs": "50",
+        "historyserver.web.address": "0.0.0.0",
+        "historyserver.web.port": "8082",
+        "historyserver.web.tmpdir": "/tmp/flink-history",
+        "s3.endpoint": "http://minio.flink.svc:9000",
+        "s3.path.style.access": "true",
+      });
+      const [container] = named(resources, DEPLOYMENT, "flink-history-server").inputs.spec.template.spec
+        .containers;
+      assert.deepStrictEqual(container.args, ["history-server"]);
+      assert.strictEqual(platform.historyServer?.url, "http://flink-history-server.flink.svc:8082");
+      // Every cluster archives where the history server reads.
+      for (const deployment of ofType(resources, FLINK_DEPLOYMENT)) {
+        const dir = deployment.inputs.spec.flinkConfiguration["jobmanager.archive.fs.dir"];
+        assert.ok(conf["historyserver.archive.fs.dir"].split(",").includes(dir), dir);
+      }
+    });
+
+    it("writes durations in milliseconds and flat configuration lines", () => {
+      assert.strictEqual(durationMillis("10 s"), 10000);
+      assert.strictEqual(durationMillis("500ms"), 500);
+      assert.throws(() => durationMillis("soon"), /not a Flink duration/);
+      assert.strictEqual(flinkConfFile({ b: "2", a: "x:y" }), "a: x:y\nb: 2\n");
+      assert.deepStrictEqual(
+        historyServerConfiguration(["b", "a"], { retainedJobs: 1, refreshInterval: "1 h" }),
+        {
+          "historyserver.web.address": "0.0.0.0",
+          "historyserver.web.port": "8082",
+          "historyserver.web.tmpdir": "/tmp/flink-history",
+          "historyserver.archive.fs.dir": "a,b",
+          "historyserver.archive.fs.refresh-interval": "3600000",
+          "historyserver.archive.retained-jobs": "1",
+        },
+      );
+    });
+  });
+
+  describe("the staging stack", () => {
+    it("declares a session job, an application, a SQL Gateway and the history server", async () => {
+      const { resources } = await renderRaw(readStackConfig("staging"));
+      assert.deepStrictEqual(
+        ofType(resources, SESSION_JOB).map((r) => r.inputs.metadata.name),
+        ["top-speed"],
+      );
+      assert.deepStrictEqual(
+        ofType(resources, FLINK_DEPLOYMENT)
+          .filter((r) => r.inputs.spec.job)
+          .map((r) => r.inputs.metadata.name),
+        ["state-machine"],
+      );
+      named(resources, DEPLOYMENT, "session-sql-gateway");
+      named(resources, DEPLOYMENT, "flink-history-server");
+    });
+  });
+});
