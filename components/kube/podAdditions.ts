@@ -41,6 +41,20 @@ export interface ArtifactSettings {
 export const EXTRA_LIB_DIR = "/opt/flink/extra-lib";
 
 /**
+ * Add a variable unless the list has it already: two features may need the same one (HDFS and Hive both set
+ * HADOOP_USER_NAME), and the API server refuses a container with two entries of one name. Two features asking for
+ * different values of one variable is a bug of the platform, not of the config.
+ */
+function addEnv(env: k8s.types.input.core.v1.EnvVar[], variable: k8s.types.input.core.v1.EnvVar): void {
+  const existing = env.find((e) => e.name === variable.name);
+  if (!existing) {
+    env.push(variable);
+  } else if (JSON.stringify(existing) !== JSON.stringify(variable)) {
+    throw new Error(`two features set ${JSON.stringify(variable.name)} differently`);
+  }
+}
+
+/**
  * Merge additions in order. Jars are de-duplicated by coordinates; when they are fetched, one init container fills
  * a shared folder that Flink's start scripts put on the classpath (they append HADOOP_CLASSPATH).
  */
@@ -49,7 +63,9 @@ export function mergeAdditions(parts: readonly PodAdditions[], artifacts: Artifa
   const jars = new Map<string, MavenJar>();
   for (const part of parts) {
     Object.assign(merged.flinkConfiguration, part.flinkConfiguration);
-    merged.env.push(...part.env);
+    for (const variable of part.env) {
+      addEnv(merged.env, variable);
+    }
     merged.volumes.push(...part.volumes);
     merged.volumeMounts.push(...part.volumeMounts);
     merged.initContainers.push(...part.initContainers);

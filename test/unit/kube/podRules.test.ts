@@ -1,7 +1,8 @@
 /**
  * Rules every pod the platform runs must follow, checked on every object of every stack file: requests never above
- * limits, a restricted security context, Secret volumes read-only and readable by the owner (and group) only, and
- * no Secret value in a command line or a plain environment value.
+ * limits, a restricted security context, Secret volumes read-only and readable by the owner (and group) only, no
+ * Secret value in a command line or a plain environment value, and no list entry twice under its merge key (the API
+ * server refuses a server-side apply with two `env` entries of one name).
  */
 import * as assert from "assert";
 import { parseConfig } from "../../../components/config/parse";
@@ -99,6 +100,23 @@ for (const [title, raw] of configurations) {
           }
         }
       }
+      assert.deepStrictEqual(problems, []);
+    });
+
+    it("names no environment variable, port, volume mount, volume or container twice", () => {
+      const twice = (owner: string, list: any[] | undefined, key: string) => {
+        const names = (list ?? []).map((entry) => entry[key]);
+        return names.filter((n, i) => names.indexOf(n) !== i).map((n) => `${owner}: ${key} ${n} twice`);
+      };
+      const problems = pods.flatMap((pod) => [
+        ...twice(pod.owner, pod.spec.volumes, "name"),
+        ...twice(pod.owner, containersOf(pod), "name"),
+        ...containersOf(pod).flatMap((c) => [
+          ...twice(`${pod.owner} ${c.name} env`, c.env, "name"),
+          ...twice(`${pod.owner} ${c.name} ports`, c.ports, "containerPort"),
+          ...twice(`${pod.owner} ${c.name} volumeMounts`, c.volumeMounts, "mountPath"),
+        ]),
+      ]);
       assert.deepStrictEqual(problems, []);
     });
 
