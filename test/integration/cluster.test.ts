@@ -290,6 +290,11 @@ describe("the program against a real Kubernetes API server", function () {
       "storage.type": "none",
       "ha.type": "off",
       "flink.clusters.session.jobManager.replicas": "1",
+      // Without a store, validation refuses jobs that keep state, standby JobManagers and the history server.
+      "flink.clusters.session.jobs.top-speed.upgradeMode": "stateless",
+      "flink.applications.state-machine.job.upgradeMode": "stateless",
+      "flink.applications.state-machine.jobManager.replicas": "1",
+      "flink.historyServer.enabled": "false",
     });
     await project.run(["up", "--stack", "staging", "--yes"]);
     assert.strictEqual(
