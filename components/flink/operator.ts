@@ -8,14 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "../kube/labels";
 import { created, SecretPolicy } from "../kube/secrets";
 import type { ContainerResources } from "../kube/resources";
-import { crdTransform, operatorChartValues } from "./operatorChart";
+import { chartPostRenderer } from "./chartPostRenderer";
+import { operatorChartValues } from "./operatorChart";
 import {
   CERT_MANAGER_API_VERSION,
   KEYSTORE_PASSWORD_KEY,
   KEYSTORE_SECRET,
   WEBHOOK_CERTIFICATE,
   WEBHOOK_ISSUER,
-  WEBHOOK_POST_RENDERER,
   webhookCertificateSpec,
   webhookIssuerSpec,
 } from "./operatorWebhook";
@@ -74,9 +74,9 @@ export class FlinkOperator extends pulumi.ComponentResource {
         ...chartSource(args.chart),
         namespace: args.namespace,
         values: operatorChartValues(args),
-        ...(args.webhook ? { postRenderer: WEBHOOK_POST_RENDERER } : {}),
+        postRenderer: chartPostRenderer({ retainCrds: args.retainCrds, dropCertManager: args.webhook }),
       },
-      { parent: this, transforms: [crdTransform(args.retainCrds)], dependsOn: webhookObjects },
+      { parent: this, dependsOn: webhookObjects },
     );
     this.registerOutputs({ version: this.version });
   }

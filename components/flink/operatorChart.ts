@@ -1,8 +1,7 @@
 /**
- * What the platform makes of the operator's Helm chart: its values, the operator-level Flink configuration, and
- * how the chart's CustomResourceDefinitions are applied. Pure functions.
+ * What the platform makes of the operator's Helm chart: its values and the operator-level Flink configuration (what
+ * it changes in the rendered manifests is in chartPostRenderer.ts). Pure functions.
  */
-import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../kube/resources";
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
 import { KEYSTORE_PASSWORD_KEY, KEYSTORE_SECRET } from "./operatorWebhook";
@@ -81,50 +80,5 @@ export function operatorChartValues(args: OperatorChartSettings) {
     webhookSecurityContext: restrictedContainerSecurityContext(),
     metrics: { port: OPERATOR_METRICS_PORT },
     defaultConfiguration: { create: true, append: true, "flink-conf.yaml": operatorFlinkConf() },
-  };
-}
-
-/** Type token of the chart's CustomResourceDefinitions. */
-const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
-
-/**
- * A printer column's `priority`: the provider's normalized inputs carry `priority: 0`, which the API server leaves
- * out of the stored CRD (it is the zero value), so without this every preview would propose to add it.
- */
-export const CRD_IGNORED_FIELDS = ["spec.versions[*].additionalPrinterColumns[*].priority"];
-
-/**
- * A CRD as every stack applies it: the CRDs are cluster-wide, and stacks that share a cluster apply the same chart
- * version, so a stack takes over the fields another stack applied (`pulumi.com/patchForce`) instead of failing on a
- * server-side apply conflict over `spec.versions` (an atomic list, which only one field manager may own unless both
- * apply the stored value exactly, and the provider's `priority: 0` never is).
- */
-export function sharedCrd(crd: Record<string, unknown>): Record<string, unknown> {
-  const metadata = (crd.metadata ?? {}) as { annotations?: Record<string, string> };
-  return {
-    ...crd,
-    metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/patchForce": "true" } },
-  };
-}
-
-/**
- * A transform for the chart's children: CustomResourceDefinitions are shared (`sharedCrd`), their defaulted printer
- * column priorities ignored, and, unless data loss is allowed, retained on delete, because deleting a CRD deletes
- * every FlinkDeployment and FlinkSessionJob of every stack on the cluster.
- */
-export function crdTransform(
-  retain: boolean,
-): (args: pulumi.ResourceTransformArgs) => pulumi.ResourceTransformResult | undefined {
-  return (args) => {
-    if (args.type !== CRD_TYPE) {
-      return undefined;
-    }
-    return {
-      props: sharedCrd(args.props),
-      opts: pulumi.mergeOptions(args.opts, {
-        ignoreChanges: CRD_IGNORED_FIELDS,
-        ...(retain ? { retainOnDelete: true } : {}),
-      }),
-    };
   };
 }

@@ -3,7 +3,8 @@
  *
  * The chart renders a cert-manager Issuer and Certificate of its own. helm.v4.Chart must know whether each object is
  * namespaced, and for kinds it does not know it asks the API server, which render mode (GitOps, the release bot's
- * render stacks) has none of: the preview fails. So a post-renderer drops the chart's cert-manager objects, and the
+ * render stacks) has none of: the preview fails. So the post-renderer (chartPostRenderer.ts) drops the chart's
+ * cert-manager objects, and the
  * platform declares the same two as custom resources with their namespace spelled out, which needs no lookup. The
  * keystore password, a fixed string in the chart, is generated and kept in a Secret.
  *
@@ -43,18 +44,3 @@ export function webhookCertificateSpec(namespace: string) {
     secretName: WEBHOOK_TLS_SECRET,
   };
 }
-
-/**
- * An awk program for Helm's post-rendering: it reads the rendered manifests and writes them back without the
- * documents whose top-level apiVersion is cert-manager's. POSIX awk, so any machine that runs the provider has it.
- */
-export const DROP_CERT_MANAGER_OBJECTS = [
-  'function flush() { if (doc != "" && !drop) printf "---\\n%s", doc; doc = ""; drop = 0 }',
-  "/^---/ { flush(); next }",
-  "/^apiVersion:[ \\t]*cert-manager\\.io\\// { drop = 1 }",
-  '{ doc = doc $0 "\\n" }',
-  "END { flush() }",
-].join("\n");
-
-/** The chart's post-renderer when the webhook is on. */
-export const WEBHOOK_POST_RENDERER = { command: "awk", args: [DROP_CERT_MANAGER_OBJECTS] };

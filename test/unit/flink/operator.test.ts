@@ -1,17 +1,10 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import YAML from "yaml";
-import * as pulumi from "@pulumi/pulumi";
 import { parseConfig } from "../../../components/config/parse";
 import { chartSource } from "../../../components/flink/operator";
-import { WEBHOOK_POST_RENDERER } from "../../../components/flink/operatorWebhook";
-import {
-  CRD_IGNORED_FIELDS,
-  crdTransform,
-  operatorChartValues,
-  operatorFlinkConf,
-  splitImage,
-} from "../../../components/flink/operatorChart";
+import { chartPostRenderer } from "../../../components/flink/chartPostRenderer";
+import { operatorChartValues, operatorFlinkConf, splitImage } from "../../../components/flink/operatorChart";
 import { operatorArgs, secretPolicy } from "../../../components/platform";
 import { CHART, leakedSecrets, ofType, renderRaw, unwrapSecrets } from "../../support/mocks";
 
@@ -74,7 +67,10 @@ describe("operator", () => {
   it("declares the webhook certificate itself, with a generated keystore password kept in a Secret", async () => {
     const { resources } = await renderRaw({ operator: { webhook: true, certManager: true } });
     const [chart] = ofType(resources, CHART);
-    assert.deepStrictEqual(chart.inputs.postRenderer, WEBHOOK_POST_RENDERER);
+    assert.deepStrictEqual(
+      chart.inputs.postRenderer,
+      chartPostRenderer({ retainCrds: true, dropCertManager: true }),
+    );
     const keystore = ofType(resources, "kubernetes:core/v1:Secret").find(
       (r) => r.inputs.metadata.name === "flink-operator-webhook-keystore",
     );
@@ -101,7 +97,10 @@ describe("operator", () => {
     });
     assert.deepStrictEqual(leakedSecrets(resources), []);
     const without = await renderRaw({});
-    assert.strictEqual(ofType(without.resources, CHART)[0].inputs.postRenderer, undefined);
+    assert.deepStrictEqual(
+      ofType(without.resources, CHART)[0].inputs.postRenderer,
+      chartPostRenderer({ retainCrds: true, dropCertManager: false }),
+    );
     assert.deepStrictEqual(ofType(without.resources, "kubernetes:cert-manager.io/v1:Certificate"), []);
   });
 
@@ -132,10 +131,8 @@ describe("operator", () => {
       "kind: ValidatingWebhookConfiguration",
       "",
     ].join("\n");
-    const output = execFileSync(WEBHOOK_POST_RENDERER.command, WEBHOOK_POST_RENDERER.args, {
-      input: manifests,
-      encoding: "utf8",
-    });
+    const renderer = chartPostRenderer({ retainCrds: true, dropCertManager: true });
+    const output = execFileSync(renderer.command, renderer.args, { input: manifests, encoding: "utf8" });
     const kinds = YAML.parseAllDocuments(output).map((doc) => (doc.toJS() as { kind: string }).kind);
     assert.deepStrictEqual(kinds, ["Service", "ValidatingWebhookConfiguration"]);
     assert.match(output, /note: 'apiVersion: cert-manager.io\/v1'/);
@@ -154,38 +151,65 @@ describe("operator", () => {
     assert.strictEqual(values.defaultConfiguration["flink-conf.yaml"], operatorFlinkConf());
   });
 
-  it("retains CRDs on delete unless data loss is allowed, and leaves other chart objects alone", () => {
-    const opts = { parent: undefined } as pulumi.CustomResourceOptions;
-    const args = (type: string) => ({ type, name: "x", custom: true, props: { kind: "K" }, opts });
-    const crdType = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
-    assert.strictEqual(crdTransform(true)(args(crdType))?.opts.retainOnDelete, true);
-    assert.strictEqual(crdTransform(false)(args(crdType))?.opts.retainOnDelete, undefined);
-    assert.strictEqual(crdTransform(true)(args("kubernetes:apps/v1:Deployment")), undefined);
+  /** The chart's CRD documents as the post-renderer leaves them (a printer column and a schema with `priority`). */
+  const postRenderedCrd = (settings: { retainCrds: boolean; dropCertManager: boolean }) => {
+    const manifests = [
+      "---",
+      "# Source: flink-kubernetes-operator/crds/flinkdeployments.flink.apache.org-v1.yml",
+      "apiVersion: apiextensions.k8s.io/v1",
+      'kind: "CustomResourceDefinition"',
+      "metadata:",
+      "  name: flinkdeployments.flink.apache.org",
+      "spec:",
+      "  versions:",
+      "  - additionalPrinterColumns:",
+      "    - jsonPath: .status.lifecycleState",
+      "      name: Lifecycle State",
+      "      priority: 0",
+      "    schema:",
+      "      openAPIV3Schema:",
+      "        properties:",
+      "          priority:",
+      "            type: integer",
+      "---",
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata:",
+      "  name: flink-operator-config",
+      "data:",
+      "  priority: 0",
+      "",
+    ].join("\n");
+    const renderer = chartPostRenderer(settings);
+    const output = execFileSync(renderer.command, renderer.args, { input: manifests, encoding: "utf8" });
+    return YAML.parseAllDocuments(output).map((doc) => doc.toJS() as Record<string, any>);
+  };
+
+  it("lets every stack on a cluster take over the shared CRDs, and retains them on delete unless data loss is allowed", () => {
+    const [crd, configMap] = postRenderedCrd({ retainCrds: true, dropCertManager: false });
+    assert.deepStrictEqual(crd.metadata, {
+      annotations: { "pulumi.com/patchForce": "true", "helm.sh/resource-policy": "keep" },
+      name: "flinkdeployments.flink.apache.org",
+    });
+    const [lossy] = postRenderedCrd({ retainCrds: false, dropCertManager: false });
+    assert.deepStrictEqual(lossy.metadata.annotations, { "pulumi.com/patchForce": "true" });
+    // Other chart objects are left as they are.
+    assert.deepStrictEqual(configMap, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "flink-operator-config" },
+      data: { priority: 0 },
+    });
   });
 
-  it("lets every stack on a cluster take over the shared CRDs, and ignores the priority the server leaves out", () => {
-    const crd = {
-      apiVersion: "apiextensions.k8s.io/v1",
-      kind: "CustomResourceDefinition",
-      metadata: { name: "flinkdeployments.flink.apache.org", annotations: { a: "b" } },
-      spec: { group: "flink.apache.org" },
-    };
-    const result = crdTransform(true)({
-      type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
-      name: "flinkdeployments",
-      custom: true,
-      props: crd,
-      opts: { ignoreChanges: ["metadata.labels"] },
+  it("drops the printer columns' priority 0, which the server leaves out, and nothing else", () => {
+    const [crd] = postRenderedCrd({ retainCrds: true, dropCertManager: false });
+    assert.deepStrictEqual(crd.spec.versions[0].additionalPrinterColumns, [
+      { jsonPath: ".status.lifecycleState", name: "Lifecycle State" },
+    ]);
+    assert.deepStrictEqual(crd.spec.versions[0].schema.openAPIV3Schema.properties.priority, {
+      type: "integer",
     });
-    assert.deepStrictEqual(result?.props, {
-      ...crd,
-      metadata: {
-        name: "flinkdeployments.flink.apache.org",
-        annotations: { a: "b", "pulumi.com/patchForce": "true" },
-      },
-    });
-    assert.deepStrictEqual(result?.opts.ignoreChanges, ["metadata.labels", ...CRD_IGNORED_FIELDS]);
-    assert.deepStrictEqual(CRD_IGNORED_FIELDS, ["spec.versions[*].additionalPrinterColumns[*].priority"]);
   });
 
   it("installs the chart in the platform namespace, or nothing when an existing operator is used", async () => {
