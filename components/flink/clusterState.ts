@@ -7,7 +7,7 @@
  */
 import { emptyAdditions, PodAdditions } from "../kube/podAdditions";
 import { secretEnv } from "../kube/secrets";
-import type { DurableStore, HaSettings } from "../state/connections";
+import type { DurableStore, HaSettings, S3Connection } from "../state/connections";
 import { HADOOP_CLIENT_JARS } from "../state/hadoopJars";
 import type { FlinkCluster } from "./clusterSchema";
 import { FLINK_RELEASES, FlinkRelease } from "./versions";
@@ -138,6 +138,20 @@ export function s3PluginJars(release: FlinkRelease): string[] {
   return [`flink-s3-fs-presto-${release.patch}.jar`, `flink-s3-fs-hadoop-${release.patch}.jar`];
 }
 
+/**
+ * What a Flink process needs in its environment to use an S3 store: the S3 filesystem plugins enabled by their exact
+ * jar names, and the credentials from their Secret. No keys in the configuration: both plugins then use the AWS
+ * default credential chain, which reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (presto 0.272's chain and S3A's
+ * EnvironmentVariableCredentialsProvider).
+ */
+export function s3ClientEnv(store: S3Connection, release: FlinkRelease) {
+  return [
+    { name: "ENABLE_BUILT_IN_PLUGINS", value: s3PluginJars(release).join(";") },
+    secretEnv("AWS_ACCESS_KEY_ID", store.accessKey),
+    secretEnv("AWS_SECRET_ACCESS_KEY", store.secretKey),
+  ];
+}
+
 /** What a cluster's state settings are made from: checkpointing, and the store and HA the platform provides. */
 export interface StateInputs {
   readonly checkpoints: CheckpointSettings;
@@ -213,13 +227,7 @@ export function stateSettings(
   }
   const store = inputs.store;
   if (store?.kind === "s3") {
-    // No keys in the configuration: both plugins then use the AWS default credential chain, which reads
-    // AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (presto 0.272's chain and S3A's EnvironmentVariableCredentialsProvider).
-    settings.env.push(
-      { name: "ENABLE_BUILT_IN_PLUGINS", value: s3PluginJars(release).join(";") },
-      secretEnv("AWS_ACCESS_KEY_ID", store.accessKey),
-      secretEnv("AWS_SECRET_ACCESS_KEY", store.secretKey),
-    );
+    settings.env.push(...s3ClientEnv(store, release));
   } else if (store?.kind === "hdfs") {
     // The images ship no Hadoop classes; HDFS as user `flink`, which owns the managed base directory.
     settings.classpathJars.push(...HADOOP_CLIENT_JARS);

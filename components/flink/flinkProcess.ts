@@ -10,10 +10,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { jarFileName } from "../kube/artifacts";
 import { EXTRA_LIB_DIR, emptyAdditions, PodAdditions } from "../kube/podAdditions";
-import { secretEnv } from "../kube/secrets";
 import type { DurableStore } from "../state/connections";
 import { HADOOP_CLIENT_JARS } from "../state/hadoopJars";
-import { s3PluginJars } from "./clusterState";
+import { s3ClientEnv } from "./clusterState";
 import { JMX_EXPORTER_JAR, JMX_EXPORTER_PORT } from "./jobServices";
 import type { FlinkRelease } from "./versions";
 
@@ -30,12 +29,7 @@ export function storeClientAdditions(store: DurableStore | undefined, release: F
   if (store?.kind === "s3") {
     additions.flinkConfiguration["s3.endpoint"] = store.endpoint;
     additions.flinkConfiguration["s3.path.style.access"] = String(store.pathStyleAccess);
-    // The AWS default credential chain reads these, as in the clusters' pods.
-    additions.env.push(
-      { name: "ENABLE_BUILT_IN_PLUGINS", value: s3PluginJars(release).join(";") },
-      secretEnv("AWS_ACCESS_KEY_ID", store.accessKey),
-      secretEnv("AWS_SECRET_ACCESS_KEY", store.secretKey),
-    );
+    additions.env.push(...s3ClientEnv(store, release));
   } else if (store?.kind === "hdfs") {
     additions.classpathJars.push(...HADOOP_CLIENT_JARS);
     additions.env.push(
