@@ -1,6 +1,8 @@
 /**
  * flink-platform: reads and validates the stack configuration, builds the platform, exports its outputs.
  */
+// First: the compile cache must be on before the other modules load.
+import "./components/compileCache";
 import * as k8s from "@pulumi/kubernetes";
 import { loadConfig, loadSecrets } from "./components/config/load";
 import { FlinkPlatform } from "./components/platform";
