@@ -140,6 +140,7 @@ export function flinkWorkloads(
 
   const history = config.flink.historyServer;
   let historyServer: FlinkWorkloadsOutputs["historyServer"];
+  // Validation requires a durable store for the history server; the test only narrows the type.
   if (history.enabled && state.store) {
     // The history server runs the default Flink release: archives are JSON files it reads from every version alike.
     const release = FLINK_RELEASES[config.flink.version];

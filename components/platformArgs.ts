@@ -104,8 +104,7 @@ export function monitoringArgs(
     sqlGateways: config.flink.clusters
       .filter((c) => c.sqlGateway.enabled)
       .map((c) => ({ cluster: c.name, namespace: c.namespace })),
-    // As flinkWorkloads.ts: the history server runs only over a durable store (validation requires one).
-    ...(config.flink.historyServer.enabled && config.storage.type !== "none"
+    ...(config.flink.historyServer.enabled
       ? { historyServer: { namespace: config.platform.namespace } }
       : {}),
     monitorOperator: config.operator.install,

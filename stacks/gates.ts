@@ -4,6 +4,7 @@
  * `--allow-replace`.
  */
 import { ResourceChange } from "./stackDriver";
+import { isObject } from "./shared/values";
 
 /**
  * Kubernetes kinds whose replacement or deletion loses data: PVCs and StatefulSets (their claims), the operator's
@@ -99,10 +100,6 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const NO_UPGRADE_PATHS = new Set(["spec.job.upgradeMode", "spec.job.initialSavepointPath"]);
 
 type Inputs = Readonly<Record<string, unknown>>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A job as its inputs show it: its label for messages and its upgrade mode. */
 interface JobView {

@@ -5,14 +5,11 @@
 import * as path from "path";
 import { PROJECT } from "../components/config/problems";
 import { EnvironmentError } from "./environment";
+import { isObject } from "./shared/values";
 import type { StackOutputs } from "./stackDriver";
 
 /** The config key of the Kubernetes area, which carries `renderYamlToDirectory`. */
 const KUBERNETES_KEY = `${PROJECT}:kubernetes`;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Config keys whose values the stack file holds encrypted (`{secure: …}`), at any depth. */
 export function secureKeys(config: Record<string, unknown>): string[] {

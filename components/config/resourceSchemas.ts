@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { annotations, dnsSubdomain, doc, flag, hostName, toNumber } from "./primitives";
+import type { ConfigProblem } from "./problems";
 import { flinkMemoryBytes, GIB, kubernetesCpuCores, kubernetesMemoryBytes, MIB } from "./quantities";
 
 const cpuForms = z.union([z.number(), z.string()], {
@@ -137,3 +138,16 @@ export const ingressSchema = doc(
     .prefault({}),
   "an Ingress to the UI",
 );
+
+/**
+ * The problem of an Ingress turned on without a host (`at`: the key of the `ingress` object). The schema cannot
+ * say it: `host` is optional while the Ingress is off.
+ */
+export function ingressHostProblems(
+  ingress: { readonly enabled: boolean; readonly host?: string },
+  at: string,
+): ConfigProblem[] {
+  return ingress.enabled && !ingress.host
+    ? [{ path: `${at}.host`, message: "required when the ingress is enabled" }]
+    : [];
+}

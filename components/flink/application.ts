@@ -6,25 +6,25 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ingressUrl } from "../kube/ingress";
 import { platformLabels } from "../kube/labels";
-import { ArtifactSettings, mergeAdditions, PodAdditions } from "../kube/podAdditions";
+import type { PodAdditions } from "../kube/podAdditions";
 import type { ResolvedApplication } from "./clusterSchema";
-import { StateInputs, stateSettings } from "./clusterState";
 import { jobFlinkConfiguration, jobWaitFor } from "./flinkJobs";
 import { jobSpec } from "./jobSchema";
-import { flinkDeploymentSpec, jobManagerDisruptionBudget, jobManagerRbac, restUrl } from "./sessionCluster";
+import {
+  clusterPodAdditions,
+  flinkDeploymentSpec,
+  FlinkPodInputs,
+  jobManagerDisruptionBudget,
+  jobManagerRbac,
+  restUrl,
+} from "./sessionCluster";
 
 /** `app.kubernetes.io/component` of an application's objects and pods. */
 export const APPLICATION_COMPONENT = "flink-application";
 
-export interface FlinkApplicationArgs {
+export interface FlinkApplicationArgs extends FlinkPodInputs {
   /** The application's config (`flink.applications.<name>`) with inherited values resolved. */
   readonly application: ResolvedApplication;
-  /** Checkpointing, durable store and HA of the platform. */
-  readonly state: StateInputs;
-  /** Where jars the image lacks come from (`platform.artifacts`). */
-  readonly artifacts: ArtifactSettings;
-  /** What other features (Hive, ...) add to the pods. Default none. */
-  readonly additions?: readonly PodAdditions[];
   /** `platform.allowDataLoss`: deleting a stateful application then takes no savepoint. */
   readonly allowDataLoss: boolean;
 }
@@ -58,10 +58,7 @@ export class FlinkApplication extends pulumi.ComponentResource {
     const application = args.application;
     const labels = platformLabels(APPLICATION_COMPONENT, application.name);
     const rbac = jobManagerRbac(name, application, APPLICATION_COMPONENT, this);
-    const pod = mergeAdditions(
-      [stateSettings(application, args.state), ...(args.additions ?? [])],
-      args.artifacts,
-    );
+    const pod = clusterPodAdditions(application, args);
     this.deployment = new k8s.apiextensions.CustomResource(
       name,
       {

@@ -4,6 +4,7 @@
  */
 import { clusterName } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
+import { ingressHostProblems } from "../config/resourceSchemas";
 import type { FlinkClusterSpecInput, ResolvedApplication, ResolvedSessionCluster } from "./clusterSchema";
 import { stateFlinkKeys, StateShape } from "./clusterState";
 import type { FlinkAreaConfig } from "./config";
@@ -79,9 +80,7 @@ function clusterProblems(
       problems.push({ path: `${at}.version`, message: problem });
     }
   }
-  if (cluster.ingress.enabled && !cluster.ingress.host) {
-    problems.push({ path: `${at}.ingress.host`, message: "required when the ingress is enabled" });
-  }
+  problems.push(...ingressHostProblems(cluster.ingress, `${at}.ingress`));
   for (const [key, value] of Object.entries(cluster.flinkConfiguration)) {
     const forbidden = forbiddenFlinkKeyProblem(key);
     if (forbidden) {

@@ -5,6 +5,7 @@
  */
 import { clusterName } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
+import { ingressHostProblems } from "../config/resourceSchemas";
 import type { FlinkClusterSpecInput, ResolvedApplication, ResolvedSessionCluster } from "./clusterSchema";
 import type { ResolvedJob } from "./jobSchema";
 
@@ -146,12 +147,6 @@ function jobProblemsAt(job: ResolvedJob, kind: JobKind, parsed: JobChecksInput, 
   return [...jarProblems(job, kind, at), ...upgradeModeProblems(job, parsed, at)];
 }
 
-function ingressProblems(ingress: IngressLike, at: string): ConfigProblem[] {
-  return ingress.enabled && !ingress.host
-    ? [{ path: `${at}.host`, message: "required when the ingress is enabled" }]
-    : [];
-}
-
 /** Cross-field checks of every job, SQL Gateway and the history server. */
 export function jobProblems(
   parsed: JobChecksInput,
@@ -176,7 +171,7 @@ export function jobProblems(
     }
     problems.push(...parallelismProblems(cluster, at, jobs));
     if (cluster.sqlGateway.enabled) {
-      problems.push(...ingressProblems(cluster.sqlGateway.ingress, `${at}.sqlGateway.ingress`));
+      problems.push(...ingressHostProblems(cluster.sqlGateway.ingress, `${at}.sqlGateway.ingress`));
     }
   }
   for (const application of applications) {
@@ -199,7 +194,7 @@ export function jobProblems(
           "the history server reads the archives of finished jobs from the durable store; set storage.type or turn it off",
       });
     }
-    problems.push(...ingressProblems(history.ingress, "flink.historyServer.ingress"));
+    problems.push(...ingressHostProblems(history.ingress, "flink.historyServer.ingress"));
   }
   return problems;
 }

@@ -23,15 +23,30 @@ const FLINK_UID = 9999;
 /** The name of the main container, which the operator requires in pod templates. */
 export const MAIN_CONTAINER = "flink-main-container";
 
-export interface FlinkSessionClusterArgs {
-  /** The cluster's config (`flink.clusters.<name>`) with its namespace, version and image resolved. */
-  readonly cluster: ResolvedSessionCluster;
+/** What the pods of any Flink cluster the platform runs are made from, besides the cluster's own config. */
+export interface FlinkPodInputs {
   /** Checkpointing, durable store and HA of the platform. */
   readonly state: StateInputs;
   /** Where jars the image lacks come from (`platform.artifacts`). */
   readonly artifacts: ArtifactSettings;
   /** What other features (Hive, ...) add to the pods. Default none. */
   readonly additions?: readonly PodAdditions[];
+}
+
+export interface FlinkSessionClusterArgs extends FlinkPodInputs {
+  /** The cluster's config (`flink.clusters.<name>`) with its namespace, version and image resolved. */
+  readonly cluster: ResolvedSessionCluster;
+}
+
+/** What a cluster's pods get: its durable state first, then every other feature's additions. */
+export function clusterPodAdditions(
+  cluster: Pick<FlinkCluster, "name" | "namespace" | "version">,
+  inputs: FlinkPodInputs,
+): PodAdditions {
+  return mergeAdditions(
+    [stateSettings(cluster, inputs.state), ...(inputs.additions ?? [])],
+    inputs.artifacts,
+  );
 }
 
 /** Name of the service account, Role and RoleBinding of a cluster. */
@@ -225,10 +240,7 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
           // operator to have seen it.
           annotations: { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY" },
         },
-        spec: flinkDeploymentSpec(
-          cluster,
-          mergeAdditions([stateSettings(cluster, args.state), ...(args.additions ?? [])], args.artifacts),
-        ),
+        spec: flinkDeploymentSpec(cluster, clusterPodAdditions(cluster, args)),
       },
       // The RBAC must exist before the JobManager starts, and outlive it on delete. A first start pulls the Flink
       // image on every node that runs a JobManager: allow more than the provider's default 10 minutes.

@@ -64,8 +64,8 @@ export interface NetworkPlan {
   readonly hive: boolean;
   readonly streampark?: { readonly ui: UiExposure };
   /**
-   * The history server, when it runs (`flink.historyServer.enabled`, over a durable store: it reads the archives
-   * there): how its UI is exposed.
+   * The history server, when it runs (`flink.historyServer.enabled`; validation requires a durable store for it):
+   * how its UI is exposed.
    */
   readonly historyServer?: { readonly ui: UiExposure };
   readonly monitoring: boolean;
@@ -173,10 +173,9 @@ export function networkPlan(config: NetworkPlanSource): NetworkPlan {
   const streampark = config.streampark.enabled
     ? { ui: exposure(config.streampark.ingress, network.auth) }
     : undefined;
-  const historyServer =
-    config.flink.historyServer.enabled && storage.type !== "none"
-      ? { ui: exposure(config.flink.historyServer.ingress, network.auth) }
-      : undefined;
+  const historyServer = config.flink.historyServer.enabled
+    ? { ui: exposure(config.flink.historyServer.ingress, network.auth) }
+    : undefined;
   const proxied = [
     ...clusters.flatMap((c) => [c.ui, c.sqlGateway?.ui]),
     streampark?.ui,

@@ -4,7 +4,12 @@
  */
 import { z } from "zod";
 import { doc, flag, pinnedImage } from "../config/primitives";
-import { containerResources, ingressSchema, volumeSchema } from "../config/resourceSchemas";
+import {
+  containerResources,
+  ingressHostProblems,
+  ingressSchema,
+  volumeSchema,
+} from "../config/resourceSchemas";
 import type { ConfigProblem } from "../config/problems";
 import { GIB, kubernetesMemoryBytes } from "../config/quantities";
 import { flinkRelease } from "../flink/versions";
@@ -77,9 +82,7 @@ export function streamParkChecks(
         "set streampark.enabled: false, or run every session cluster on Flink 1.19 or 1.20",
     });
   }
-  if (streampark.ingress.enabled && !streampark.ingress.host) {
-    problems.push({ path: "streampark.ingress.host", message: "required when the ingress is enabled" });
-  }
+  problems.push(...ingressHostProblems(streampark.ingress, "streampark.ingress"));
   const limit = kubernetesMemoryBytes(streampark.resources.limits.memory);
   if (limit !== undefined && limit < GIB) {
     problems.push({

@@ -359,16 +359,6 @@ describe("network policies", () => {
         ],
       });
     });
-
-    it("leave the history server out without a durable store, where it does not run", () => {
-      const dev = parseConfig(readStackConfig("dev"));
-      const plan = networkPlan({
-        ...dev,
-        flink: { ...dev.flink, historyServer: { ...dev.flink.historyServer, enabled: true } },
-      });
-      assert.strictEqual(plan.historyServer, undefined);
-      assert.ok(!platformNetworkPolicies(plan).some((p) => p.metadata.name === "flink-history-server"));
-    });
   });
 
   it("find the ports of endpoints outside the cluster", () => {
