@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parseConfig } from "../../../components/config/parse";
 import { durationMillis, historyServerConfiguration } from "../../../components/flink/historyServer";
 import { flinkConfFile } from "../../../components/flink/flinkProcess";
-import { jobSpec, resolveJob } from "../../../components/flink/jobSchema";
+import { resolveJob } from "../../../components/flink/jobSchema";
 import { readStackConfig } from "../../../stacks/shared/stackFiles";
 import { problemsOf } from "../../support/configProblems";
 import { FLINK_DEPLOYMENT, ofType, RecordedResource, renderRaw } from "../../support/mocks";
@@ -189,15 +189,27 @@ describe("jobs on the platform", () => {
       });
     });
 
-    it("take no savepoint on deletion when the stack allows data loss", () => {
-      const job = resolveJob({ jarURI: JAR, args: [], allowNonRestoredState: true, state: "running" }, true);
-      assert.deepStrictEqual(jobSpec(job), {
-        jarURI: JAR,
-        args: [],
-        upgradeMode: "savepoint",
-        allowNonRestoredState: true,
-        state: "running",
+    it("take no savepoint on deletion when the stack allows data loss, nor when they keep no state", async () => {
+      const jobs = { keeps: { jarURI: JAR }, plain: { jarURI: JAR, upgradeMode: "stateless" } };
+      const rendered = async (allowDataLoss: boolean) =>
+        Object.fromEntries(
+          ofType(
+            (
+              await renderRaw({
+                ...s3,
+                platform: { allowDataLoss },
+                streampark: { enabled: false },
+                flink: { clusters: { session: { jobs } } },
+              })
+            ).resources,
+            SESSION_JOB,
+          ).map((r) => [r.inputs.metadata.name, r.inputs.spec.flinkConfiguration]),
+        );
+      assert.deepStrictEqual(await rendered(false), {
+        keeps: { "kubernetes.operator.job.savepoint-on-deletion": "true" },
+        plain: undefined,
       });
+      assert.deepStrictEqual(await rendered(true), { keeps: undefined, plain: undefined });
     });
   });
 
