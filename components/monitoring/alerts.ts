@@ -76,6 +76,47 @@ const podSelector = (labels: Readonly<Record<string, string>>) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
 
+/**
+ * How long no checkpoint of a job may have completed, while they fail, before FlinkCheckpointsFailing is pending
+ * (it fires its `for:` later). Longer than a start: real Flink 1.20 and 2.2 fail every checkpoint triggered before
+ * the TaskManagers register (7 in a row at the 60 s default interval on an application start), and so does a job
+ * restarted onto a new TaskManager or recovered by a new JobManager; and long enough for a job with a 10-minute
+ * interval whose first two checkpoints fail.
+ */
+export const CHECKPOINT_STREAK_MINUTES = 30;
+
+/**
+ * FlinkCheckpointsFailing, three clauses over the last CHECKPOINT_STREAK_MINUTES (`and` and `unless` bind alike,
+ * left to right): at least 2 checkpoints failed, `unless` one completed, `and` the job was already reported that
+ * long ago.
+ *
+ * - No completed checkpoint is what makes a failure streak: the state a failure would restart from gets older.
+ *   Failures alone (`increase(failed[15m]) >= 3`, the rule before) fired at every start and restart, and on
+ *   checkpoints that fail now and then with completions between them; yet never on storage that hangs (one
+ *   failure per 10-minute checkpoint timeout) or on a 10-minute interval.
+ * - The burst of failures of a restart (task failover; JobManager failover, whose counters start again from 0 on
+ *   the same series or on the new leader's) ends while the window still holds the completions from before it.
+ * - A new job has no completion to look back on: it must have a series from 30 to 40 minutes ago (the extra 10
+ *   bridge the gap of a JobManager failover) before it can fire. So storage unreachable from the first checkpoint
+ *   fires 35 minutes after the start, as a streak after hours of healthy checkpoints does 35 minutes after the
+ *   last completion: sooner, failures cannot be told from a slow start, and a start whose TaskManagers never come
+ *   has FlinkNoTaskManagers and FlinkNoFreeSlots.
+ * - 2 failures, not 1: a job whose interval is longer than the window has windows without a completion, and one
+ *   failure there is not a streak; not 3: storage that hangs fails only 2 or 3 checkpoints in 30 minutes. (An
+ *   interval over 15 minutes fits 2 failures in no window: such a job is not watched.)
+ * - `increase()` counts across the counter resets of a failover and `sum` adds the old and the new leader's
+ *   series, so `$value` is the number of failures in the window.
+ */
+function checkpointsFailingExpr(): string {
+  const window = `${CHECKPOINT_STREAK_MINUTES}m`;
+  const job = (metric: string) => `flink_jobmanager_job_${metric}`;
+  return [
+    `sum by (${BY_JOB}) (increase(${job("numberOfFailedCheckpoints")}[${window}])) >= 2`,
+    `unless on (${BY_JOB}) sum by (${BY_JOB}) (increase(${job("numberOfCompletedCheckpoints")}[${window}])) > 0`,
+    `and on (${BY_JOB}) present_over_time(${job("numberOfFailedCheckpoints")}[10m] offset ${window})`,
+  ].join("\n");
+}
+
 /** Rules that hold for every Flink cluster and job (they group by cluster, or by job). */
 function flinkRules(): AlertRule[] {
   // Average checkpoint duration in seconds over a window, optionally ending `offset` ago.
@@ -112,14 +153,13 @@ function flinkRules(): AlertRule[] {
     },
     {
       alert: "FlinkCheckpointsFailing",
-      expr: `sum by (${BY_JOB}) (increase(flink_jobmanager_job_numberOfFailedCheckpoints[15m])) >= 3`,
+      expr: checkpointsFailingExpr(),
       for: "5m",
       severity: "warning",
-      summary: `Checkpoints of job {{ $labels.job_name }} on ${WHERE} keep failing`,
-      description:
-        '{{ $value | printf "%.0f" }} checkpoints failed in the last 15 minutes; on a failure the job would restart from an old state.',
+      summary: `Checkpoints of job {{ $labels.job_name }} on ${WHERE} keep failing; none has completed for ${CHECKPOINT_STREAK_MINUTES} minutes`,
+      description: `{{ $value | printf "%.0f" }} checkpoints failed and none completed in the last ${CHECKPOINT_STREAK_MINUTES} minutes: on a failure the job would restart from a checkpoint at least that old and replay everything since.`,
       runbook:
-        "Open the job's Checkpoints tab in the Flink UI for the failure cause (timeout, storage errors, declined tasks); check the checkpoint storage (S3/HDFS) is reachable and not full.",
+        "Open the job's Checkpoints tab in the Flink UI for the failure cause (timeout, storage errors, declined tasks); check the checkpoint storage (S3/HDFS) is reachable and not full. 'Not all required tasks are currently running' means its tasks wait for TaskManagers or slots (see FlinkNoTaskManagers, FlinkNoFreeSlots).",
     },
     {
       alert: "FlinkCheckpointDurationGrowing",

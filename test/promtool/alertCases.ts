@@ -10,7 +10,8 @@
  * ten 1s (0m..9m) then twenty-one 0s (10m..30m). Times are in minutes.
  *
  * The cases of the rules about applications, jobs, SQL Gateways, the history server and failed resources are in
- * jobAlertCases.ts, with the same helpers (exported here).
+ * jobAlertCases.ts, those of FlinkCheckpointsFailing in checkpointAlertCases.ts, with the same helpers (exported
+ * here).
  */
 import { AlertRule, AlertRuleArgs, alertRuleGroups } from "../../components/monitoring/alerts";
 import {
@@ -306,7 +307,7 @@ function serviceDown(rule: RulePicker, target: ScrapeTarget, other: ScrapeTarget
   };
 }
 
-/** One case per generated rule; `rule` picks the generated rules. */
+/** One case per generated rule but those of jobAlertCases.ts and checkpointAlertCases.ts; `rule` picks them. */
 export function alertCases(rule: RulePicker): AlertCase[] {
   const session = (labels: Labels) => ({
     namespace: SESSION.namespace,
@@ -317,7 +318,6 @@ export function alertCases(rule: RulePicker): AlertCase[] {
 
   const noTaskManagers = rule("FlinkNoTaskManagers");
   const noFreeSlots = rule("FlinkNoFreeSlots");
-  const checkpointsFailing = rule("FlinkCheckpointsFailing");
   const durationGrowing = rule("FlinkCheckpointDurationGrowing");
   const restarting = rule("FlinkJobRestarting");
   const backPressured = rule("FlinkTaskBackPressured");
@@ -338,10 +338,6 @@ export function alertCases(rule: RulePicker): AlertCase[] {
     s("flink_jobmanager_job_numRestarts", etlJob, "0x40"),
   ];
 
-  const failedCheckpoints = (values: string) => [
-    s("flink_jobmanager_job_numberOfFailedCheckpoints", wordcount, values),
-    s("flink_jobmanager_job_numberOfFailedCheckpoints", etlJob, "0x70"),
-  ];
   const restarts = (values: string) => [
     s("flink_jobmanager_job_numRestarts", wordcount, values),
     s("flink_jobmanager_job_numRestarts", etlJob, "0x70"),
@@ -481,33 +477,6 @@ export function alertCases(rule: RulePicker): AlertCase[] {
             ...etlHealthy,
           ],
           quietUntil: 40,
-        },
-      ],
-    },
-
-    {
-      rule: checkpointsFailing,
-      fires: [
-        {
-          // increase() over [15m] is exact here (the window's first sample is 0): 3 at 33m, 4 from 34m.
-          what: "4 checkpoints fail, one a minute at 31m..34m",
-          series: failedCheckpoints("0x30 1+1x3 4x35"),
-          firesAt: 38,
-          alerts: [
-            alert(checkpointsFailing, session({ job_name: "wordcount", severity: "warning" }), {
-              summary: `Checkpoints of job wordcount on ${where} keep failing`,
-              description:
-                "4 checkpoints failed in the last 15 minutes; on a failure the job would restart from an old state.",
-            }),
-          ],
-        },
-      ],
-      nearMisses: [
-        { what: "2 checkpoints fail (31m, 32m)", series: failedCheckpoints("0x30 1 2x39"), quietUntil: 70 },
-        {
-          what: "3 checkpoints fail, but 10 minutes apart (31m, 41m, 51m)",
-          series: failedCheckpoints("0x30 1x9 2x9 3x20"),
-          quietUntil: 70,
         },
       ],
     },

@@ -28,6 +28,7 @@ import {
   SESSION,
   up,
 } from "./alertCases";
+import { CHECKPOINT_ALERT_CASES } from "./checkpointAlertCases";
 
 const GATEWAYS = ARGS.sqlGateways ?? [];
 const HISTORY_SERVER = ARGS.historyServer ?? { namespace: "flink" };
@@ -364,5 +365,9 @@ export function jobAlertCases(rule: RulePicker): AlertCase[] {
 /** This file's cases, one per rule of its kinds. */
 export const JOB_ALERT_CASES: readonly AlertCase[] = jobAlertCases(pickRule);
 
-/** Every case: alertCases.ts' and this file's, one per generated rule. */
-export const ALL_ALERT_CASES: readonly AlertCase[] = [...ALERT_CASES, ...JOB_ALERT_CASES];
+/** Every case: alertCases.ts', checkpointAlertCases.ts' and this file's, one per generated rule. */
+export const ALL_ALERT_CASES: readonly AlertCase[] = [
+  ...ALERT_CASES,
+  ...CHECKPOINT_ALERT_CASES,
+  ...JOB_ALERT_CASES,
+];

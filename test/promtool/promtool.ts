@@ -136,6 +136,35 @@ export interface RuleTestFile {
   readonly tests: readonly TestGroup[];
 }
 
+/**
+ * A scraped value; `null`: no sample (not scraped yet, or after a failed scrape); `"stale"`: the staleness marker
+ * Prometheus writes when a target's scrape fails or the target is gone.
+ */
+export type Sample = number | null | "stale";
+
+/**
+ * promtool's `values` for samples one `interval` apart, the first at 0: `_` for none, `stale`, and a run of one value
+ * as `vxN` (N+1 samples). Recorded scrapes, once on the interval's grid, fit it as they are.
+ */
+export function sampleValues(samples: readonly Sample[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < samples.length;) {
+    let end = i;
+    while (end + 1 < samples.length && samples[end + 1] === samples[i]) {
+      end++;
+    }
+    const value = samples[i] === null ? "_" : String(samples[i]);
+    // promtool reads `_xN` as N missing samples but `vxN` as N+1 values.
+    words.push(
+      ...(value === "_" || value === "stale"
+        ? Array<string>(end - i + 1).fill(value)
+        : [end > i ? `${value}x${end - i}` : value]),
+    );
+    i = end + 1;
+  }
+  return words.join(" ");
+}
+
 /** `name{a="x",b="y"}` with the label values escaped as PromQL strings. */
 export function seriesName(name: string, labels: Readonly<Record<string, string>>): string {
   const pairs = Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);

@@ -101,6 +101,24 @@ describe("monitoring", () => {
       }
     });
 
+    it("watch checkpoints that fail with none completing for 30 minutes, on jobs at least that old (not at a start or restart)", () => {
+      // Why these clauses: components/monitoring/alerts.ts checkpointsFailingExpr; the promtool cases show it.
+      assert.deepStrictEqual(
+        named("FlinkCheckpointsFailing").map((r) => [r.expr.split("\n"), r.for, r.severity]),
+        [
+          [
+            [
+              "sum by (namespace, flink_cluster, job_name) (increase(flink_jobmanager_job_numberOfFailedCheckpoints[30m])) >= 2",
+              "unless on (namespace, flink_cluster, job_name) sum by (namespace, flink_cluster, job_name) (increase(flink_jobmanager_job_numberOfCompletedCheckpoints[30m])) > 0",
+              "and on (namespace, flink_cluster, job_name) present_over_time(flink_jobmanager_job_numberOfFailedCheckpoints[10m] offset 30m)",
+            ],
+            "5m",
+            "warning",
+          ],
+        ],
+      );
+    });
+
     it("watch the SQL Gateways and the history server by their PodMonitors' job", () => {
       assert.deepStrictEqual(
         [...named("FlinkSqlGatewayDown"), ...named("FlinkHistoryServerDown")].map((r) => ({
