@@ -17,6 +17,7 @@ import { networkProblems } from "../network/config";
 import { stateProblems } from "../state/config";
 import { streamParkChecks } from "../streampark/config";
 import { objectNameProblems } from "./objectNames";
+import { prototypeKeyProblems, withoutPrototypeKeys } from "./prototypeKeys";
 import { kubernetesCpuCores, kubernetesMemoryBytes } from "./quantities";
 import { ConfigContext, ConfigError, ConfigProblem, schemaProblems } from "./problems";
 import { configSchema, ParsedConfig, PlatformConfig } from "./schema";
@@ -193,9 +194,10 @@ export function parseConfig(
   raw: Readonly<Record<string, unknown>>,
   context: ConfigContext = { secretConfigKeys: new Set() },
 ): PlatformConfig {
-  const { parsed, problems: schema } = salvage(raw);
-  const refused = schema.map((p) => p.path);
-  const problems = [...schema, ...urlCredentialProblems(raw)];
+  const prototypeKeys = prototypeKeyProblems(raw);
+  const { parsed, problems: schema } = salvage(withoutPrototypeKeys(raw) as Record<string, unknown>);
+  const refused = [...prototypeKeys, ...schema].map((p) => p.path);
+  const problems = [...prototypeKeys, ...schema, ...urlCredentialProblems(raw)];
   if (parsed) {
     const durableStore = parsed.storage.type !== "none";
     const clusters = resolveClusters(parsed.flink, parsed.platform.namespace, durableStore);
