@@ -3,8 +3,10 @@
  * `ConfigError` that lists every problem by config path. Pure: it never registers anything.
  *
  * One broken key never hides another. A key the schema refuses is reported and left out, so that the rest parses
- * with its default in its place, and the cross-field checks run on that; a cross-field problem that concerns a
- * refused key (its path, or a mention of it) is dropped, since it would speak of the default.
+ * with its default in its place, and the cross-field checks run on that (object name clashes among them); a
+ * cross-field problem that concerns a refused key (its path, or a mention of it or of a key under it) is dropped,
+ * since it would speak of the default. Keys named like `Object.prototype`'s members are refused before the schema
+ * runs (prototypeKeys.ts), and left out the same way.
  */
 import { flinkProblems } from "../flink/checks";
 import type { ResolvedApplication, ResolvedSessionCluster } from "../flink/clusterSchema";
@@ -160,10 +162,20 @@ function salvage(raw: Readonly<Record<string, unknown>>): {
   return { problems };
 }
 
+/**
+ * Whether `text` names the config key `path` or a key under it, as a whole key: `ha` is named in "set ha.type" but
+ * not in "change", `flink.clusters.et` not in "flink.clusters.etl's".
+ */
+export function mentionsKey(text: string, path: string): boolean {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\w.-])${escaped}($|[^\\w-])`).test(text);
+}
+
 /** Whether a cross-field problem is about a key the schema refused (and so about its default). */
 function concernsRefused(problem: ConfigProblem, refused: readonly string[]): boolean {
   return refused.some(
-    (path) => path === problem.path || problem.path.startsWith(`${path}.`) || problem.message.includes(path),
+    (path) =>
+      path === problem.path || problem.path.startsWith(`${path}.`) || mentionsKey(problem.message, path),
   );
 }
 

@@ -3,6 +3,7 @@
  * another (a bad cluster name hides nothing of that cluster).
  */
 import * as assert from "assert";
+import { mentionsKey } from "../../../components/config/parse";
 import { problemsOf } from "../../support/configProblems";
 
 describe("config: every problem in one error", () => {
@@ -62,6 +63,42 @@ describe("config: every problem in one error", () => {
       problems.map((p) => p.split(":")[0]),
       ["storage.type"],
     );
+  });
+
+  it("lists name clashes with the schema's problems and the other cross-field problems", () => {
+    const problems = problemsOf({
+      ha: "kubernetes",
+      operator: { install: "maybe" },
+      storage: { type: "s3" },
+      hive: { enabled: true },
+      flink: {
+        checkpoints: { incremental: true },
+        clusters: { session: {}, minio: {}, etl: {}, "etl-rest": {}, et: "not a cluster" },
+      },
+    });
+    assert.deepStrictEqual(problems.map((p) => p.split(": ")[0]).sort(), [
+      "flink.checkpoints.incremental",
+      "flink.clusters.et",
+      "flink.clusters.etl-rest",
+      "flink.clusters.minio",
+      "ha",
+      "hive.warehouse.store",
+      "operator.install",
+    ]);
+    assert.ok(
+      problems.some((p) => /^flink\.clusters\.etl-rest: .* clashes with flink\.clusters\.etl's/.test(p)),
+    );
+    assert.ok(problems.some((p) => /^flink\.clusters\.minio: .* clashes with storage\.s3's/.test(p)));
+  });
+
+  it("drops a cross-field problem only where it names a refused key as a whole", () => {
+    assert.ok(mentionsKey("set ha.type to kubernetes", "ha"));
+    assert.ok(mentionsKey("clashes with storage.s3's in namespace flink", "storage.s3"));
+    assert.ok(mentionsKey("ha.zookeeper.mode", "ha.zookeeper"));
+    assert.ok(!mentionsKey("or change hive.warehouse.store", "ha"));
+    assert.ok(!mentionsKey("clashes with flink.clusters.etl's", "flink.clusters.et"));
+    assert.ok(!mentionsKey("see flink.clusters.etl-rest", "flink.clusters.etl"));
+    assert.ok(!mentionsKey("storage.s3.mode", "s3.mode"));
   });
 
   it("reports a request above its limit next to the area's own checks", () => {
