@@ -158,6 +158,10 @@ describe("Flink on Hive", () => {
           "libfb303-0.9.3.jar",
           "antlr-runtime-3.5.2.jar",
           "hadoop-client-api-3.4.1.jar",
+          // HiveConf's static initializer needs commons-logging; the connector's catalog needs Flink's Hadoop
+          // compatibility layer (both found missing by a real Flink 1.20.4 run against a real metastore).
+          "commons-logging/commons-logging/1.2/commons-logging-1.2.jar commons-logging-1.2.jar daddea1ea0be0f56978ab3006b8ac92834afeefbd9b7e4e6316fca57df0fa636",
+          "org/apache/flink/flink-hadoop-compatibility_2.12/1.20.0/flink-hadoop-compatibility_2.12-1.20.0.jar flink-hadoop-compatibility_2.12-1.20.0.jar f208494f67d4d8aed813ac1ae1dc111fbb23e14021d342594991a35504dc6781",
         ]) {
           assert.ok(fetch.includes(jar), `fetches ${jar}`);
         }
@@ -169,6 +173,12 @@ describe("Flink on Hive", () => {
         const main = pod.containers[0];
         const classpath = main.env.find((e: any) => e.name === "HADOOP_CLASSPATH").value as string;
         assert.match(classpath, /\/opt\/flink\/extra-lib\/hive-exec-3\.1\.3\.jar/);
+        for (const jar of ["commons-logging-1.2.jar", "flink-hadoop-compatibility_2.12-1.20.0.jar"]) {
+          assert.ok(
+            classpath.split(":").includes(`/opt/flink/extra-lib/${jar}`),
+            `${jar} on HADOOP_CLASSPATH`,
+          );
+        }
         assert.deepStrictEqual(
           main.volumeMounts.filter((m: any) => m.name === "hive-conf"),
           [{ name: "hive-conf", mountPath: "/opt/hive-conf", readOnly: true }],
