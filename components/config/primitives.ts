@@ -9,6 +9,7 @@
  */
 import { isIP } from "net";
 import { z } from "zod";
+import { urlPortProblem } from "./endpoints";
 
 /** A schema with its description (and examples), which the generated configuration reference shows. */
 export function doc<T extends z.ZodType>(schema: T, description: string, examples?: readonly unknown[]): T {
@@ -40,6 +41,15 @@ export const integer = (min: number, max: number) =>
 
 /** A TCP port. */
 export const port = integer(1, 65535);
+
+/** A string that `problemOf` finds nothing wrong with; what it finds is the message, at the key. */
+export const checkedString = (problemOf: (text: string) => string | undefined) =>
+  z.string().superRefine((text, ctx) => {
+    const problem = problemOf(text);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+    }
+  });
 
 /** Text that fits on one line: values that reach configuration files and scripts line by line. */
 export const oneLine = z
@@ -128,6 +138,22 @@ export const pinnedImage = z
   })
   .refine((image) => !/:latest$/.test(image), { error: "must not use the floating 'latest' tag" });
 
-/** A URL with one of the given schemes (credentials in it are refused anywhere in config, by parseConfig). */
-export const url = (schemes: RegExp) =>
-  z.url({ protocol: schemes, error: `must be a URL (${schemes.source})` });
+/**
+ * A URL with one of the given schemes (credentials in it are refused anywhere in config, by parseConfig), and a port,
+ * when it names one, from 1 to 65535 (the URL parser takes port 0, and refuses other bad ports without a reason).
+ */
+export const url = (schemes: RegExp) => {
+  const badPort = (text: unknown) => (typeof text === "string" ? urlPortProblem(text) : undefined);
+  const message = (text: unknown) => {
+    const port = badPort(text);
+    return `must be a URL (${schemes.source})${port ? `: ${port}` : ""}`;
+  };
+  return (
+    z
+      .url({ protocol: schemes, error: (issue) => message(issue.input) })
+      // Port 0 parses; any other bad port was refused above, with its reason.
+      .refine((text) => badPort(text) === undefined || !URL.canParse(text), {
+        error: (issue) => message(issue.input),
+      })
+  );
+};

@@ -4,7 +4,17 @@
  * metadata.
  */
 import { z } from "zod";
-import { dnsSubdomain, doc, flag, integer, pinnedImage, secretKey, url } from "../config/primitives";
+import { hostPortProblem } from "../config/endpoints";
+import {
+  checkedString,
+  dnsSubdomain,
+  doc,
+  flag,
+  integer,
+  pinnedImage,
+  secretKey,
+  url,
+} from "../config/primitives";
 import type { ConfigContext, ConfigProblem } from "../config/problems";
 import { containerResources, volumeSchema } from "../config/resourceSchemas";
 
@@ -22,11 +32,68 @@ const s3CredentialsSecret = doc(
   "an existing Secret with the credentials; otherwise the secret config keys s3AccessKey and s3SecretKey",
 );
 
+/**
+ * Why `name` is not an S3 bucket name, or undefined when it is one (the first rule it breaks). The rules are AWS's
+ * for general purpose buckets (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), so
+ * that the name works on AWS as on the managed MinIO, and '.' next to '-', which MinIO refuses (minio-go
+ * s3utils.CheckValidBucketName), as AWS's older DNS-style rule did. A refused name would otherwise reach the
+ * cluster and fail there: in MinIO's setup Job, or in Flink's first checkpoint.
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((reserved) => name.startsWith(reserved));
+  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((reserved) =>
+    name.endsWith(reserved),
+  );
+  if (name.length < 3 || name.length > 63) {
+    return `it has ${name.length} characters, not 3 to 63`;
+  }
+  if (!/^[a-z0-9.-]+$/.test(name)) {
+    return "it holds characters other than lower-case letters, digits, '.' and '-'";
+  }
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) {
+    return "it starts or ends with '.' or '-'";
+  }
+  if (/\.\.|\.-|-\./.test(name)) {
+    return "it has '..', '.-' or '-.' (each dot-separated part starts and ends with a letter or digit)";
+  }
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+    return "it is formatted as an IP address";
+  }
+  if (prefix) {
+    return `it starts with '${prefix}', a prefix S3 reserves`;
+  }
+  if (suffix) {
+    return `it ends with '${suffix}', a suffix S3 reserves`;
+  }
+  return undefined;
+}
+
+/** Why `text` is not an HDFS `fs.defaultFS` of the form `hdfs://<namenode>[:port]`, or undefined when it is one. */
+export function defaultFSProblem(text: string): string | undefined {
+  if (!text.startsWith("hdfs://")) {
+    return "the scheme is not hdfs://";
+  }
+  const [authority, ...path] = text.slice("hdfs://".length).split("/");
+  // The platform appends its own paths (storage.pathPrefix) to the NameNode's address.
+  return path.length > 0
+    ? "it has a path after the NameNode"
+    : hostPortProblem(authority, { portRequired: false });
+}
+
+/** Why `text` is not a ZooKeeper quorum `host:port[,host:port...]`, or undefined when it is one. */
+export function quorumProblem(text: string): string | undefined {
+  const problems = text.split(",").flatMap((member) => hostPortProblem(member, { portRequired: true }) ?? []);
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
 export const s3Schema = z
   .strictObject({
     mode: mode("the platform runs MinIO in the platform namespace", "any S3 endpoint"),
     bucket: doc(
-      z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be a valid S3 bucket name" }),
+      checkedString((name) => {
+        const problem = bucketNameProblem(name);
+        return problem && `must be an S3 bucket name such as 'flink-state': ${problem}`;
+      }),
       "bucket of checkpoints, savepoints and HA data; created when managed",
     ).prefault("flink"),
     managed: z
@@ -72,7 +139,13 @@ export const hdfsSchema = z
     external: z
       .strictObject({
         defaultFS: doc(
-          z.string().regex(/^hdfs:\/\/[^/\s@]+$/, { error: "must look like hdfs://<namenode>[:port]" }),
+          checkedString((text) => {
+            const problem = defaultFSProblem(text);
+            return (
+              problem &&
+              `must look like hdfs://<namenode>[:port], e.g. hdfs://namenode.example:8020: ${problem}`
+            );
+          }),
           "fs.defaultFS of the external HDFS",
           ["hdfs://namenode.example:8020"],
         ).optional(),
@@ -127,7 +200,10 @@ export const zookeeperSchema = z
     external: z
       .strictObject({
         quorum: doc(
-          z.string().regex(/^[^,\s:@]+:\d+(,[^,\s:@]+:\d+)*$/, { error: "must be host:port[,host:port...]" }),
+          checkedString((text) => {
+            const problem = quorumProblem(text);
+            return problem && `must be host:port[,host:port...], e.g. zk-0.zk:2181,zk-1.zk:2181: ${problem}`;
+          }),
           "connection string",
           ["zk-0.zk:2181,zk-1.zk:2181,zk-2.zk:2181"],
         ).optional(),

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { problemsOf } from "../../support/configProblems";
 import { ConfigError } from "../../../components/config/problems";
 import { parseConfig } from "../../../components/config/parse";
+import { bucketNameProblem } from "../../../components/state/config";
 
 describe("durable state and HA", () => {
   describe("config errors", () => {
@@ -66,6 +67,62 @@ describe("durable state and HA", () => {
           ["s3SecretKey"],
         );
         assert.match(err.message, /pulumi config set --secret s3SecretKey/);
+      }
+    });
+  });
+
+  describe("S3 bucket names", () => {
+    const bucket = (name: string) => ({ storage: { type: "s3", s3: { bucket: name } } });
+
+    it("refuses a bucket name formatted as an IP address", () => {
+      assert.deepStrictEqual(problemsOf(bucket("192.168.5.4")), [
+        "storage.s3.bucket: must be an S3 bucket name such as 'flink-state': it is formatted as an IP address",
+      ]);
+    });
+
+    it("refuses each name AWS's bucket naming rules refuse, naming the rule", () => {
+      const cases: Array<[string, RegExp]> = [
+        ["ab", /it has 2 characters, not 3 to 63/],
+        ["a".repeat(64), /it has 64 characters, not 3 to 63/],
+        ["Flink_State", /characters other than lower-case letters, digits, '\.' and '-'/],
+        ["-flink", /starts or ends with '\.' or '-'/],
+        ["flink.", /starts or ends with '\.' or '-'/],
+        ["flink..state", /'\.\.', '\.-' or '-\.'/],
+        ["flink.-state", /'\.\.', '\.-' or '-\.'/],
+        ["flink-.state", /'\.\.', '\.-' or '-\.'/],
+        ["999.1.1.1", /formatted as an IP address/],
+        ["xn--flink", /starts with 'xn--', a prefix S3 reserves/],
+        ["sthree-flink", /starts with 'sthree-'/],
+        ["amzn-s3-demo-flink", /starts with 'amzn-s3-demo-'/],
+        ["flink-s3alias", /ends with '-s3alias', a suffix S3 reserves/],
+        ["flink--ol-s3", /ends with '--ol-s3'/],
+        ["flink.mrap", /ends with '\.mrap'/],
+        ["flink--x-s3", /ends with '--x-s3'/],
+        ["flink--table-s3", /ends with '--table-s3'/],
+      ];
+      for (const [name, reason] of cases) {
+        const problems = problemsOf(bucket(name));
+        assert.strictEqual(problems.length, 1, `${name}: ${problems.join("\n")}`);
+        assert.match(
+          problems[0],
+          /^storage\.s3\.bucket: must be an S3 bucket name such as 'flink-state': /,
+          name,
+        );
+        assert.match(problems[0], reason, name);
+      }
+    });
+
+    it("accepts names that follow the rules", () => {
+      for (const name of [
+        "flink",
+        "abc",
+        "a".repeat(63),
+        "flink.state.eu-1",
+        "192.168.5.4.flink",
+        "xn-flink",
+      ]) {
+        assert.strictEqual(bucketNameProblem(name), undefined, name);
+        assert.doesNotThrow(() => parseConfig(bucket(name)), name);
       }
     });
   });
