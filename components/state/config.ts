@@ -233,6 +233,51 @@ export const S3_SECRET_CONFIG_KEYS = { accessKey: "s3AccessKey", secretKey: "s3S
 export type StorageConfig = z.output<typeof storageSchema>;
 export type HaConfig = z.output<typeof haSchema>;
 
+/** Why the S3 secret config keys would go unread, and the other fix; undefined where they are read. */
+function whyS3KeysUnused(storage: StorageConfig): { reason: string; otherwise: string } | undefined {
+  if (storage.type !== "s3") {
+    return {
+      reason: `storage.type is ${storage.type}`,
+      otherwise: "set storage.type: s3 with storage.s3.mode: external",
+    };
+  }
+  if (storage.s3.mode === "managed") {
+    return {
+      reason: "storage.s3.mode is managed, and the managed MinIO makes its own credentials",
+      otherwise: "set storage.s3.mode: external",
+    };
+  }
+  if (storage.s3.external.credentialsSecret) {
+    return {
+      reason: "storage.s3.external.credentialsSecret names the Secret with the credentials",
+      otherwise: "remove storage.s3.external.credentialsSecret",
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The S3 secret config keys that are set but that nothing would read (only an external S3 store without
+ * `credentialsSecret` reads them). An error rather than a preview warning: a credential kept in config for nothing
+ * misleads (rotating it changes nothing), a warning scrolls by in the release bot's previews, and the fix is one
+ * command.
+ */
+export function unusedS3KeyProblems(
+  storage: StorageConfig,
+  secretConfigKeys: ReadonlySet<string>,
+): ConfigProblem[] {
+  const unused = whyS3KeysUnused(storage);
+  if (!unused) {
+    return [];
+  }
+  return Object.values(S3_SECRET_CONFIG_KEYS)
+    .filter((key) => secretConfigKeys.has(key))
+    .map((key) => ({
+      path: key,
+      message: `is set but unused: ${unused.reason}; remove it (pulumi config rm ${key}), or ${unused.otherwise}`,
+    }));
+}
+
 /** Cross-field checks of storage and HA. */
 export function stateProblems(
   parsed: { readonly storage: StorageConfig; readonly ha: HaConfig },
@@ -276,6 +321,7 @@ export function stateProblems(
   if (ha.type === "zookeeper" && ha.zookeeper.mode === "external" && !ha.zookeeper.external.quorum) {
     problems.push({ path: "ha.zookeeper.external.quorum", message: "required for an external ZooKeeper" });
   }
+  problems.push(...unusedS3KeyProblems(storage, secretConfigKeys));
   for (const cluster of clusters) {
     if (cluster.jobManager.replicas > 1 && ha.type === "off") {
       problems.push({

@@ -126,4 +126,46 @@ describe("durable state and HA", () => {
       }
     });
   });
+
+  describe("S3 secret config keys nothing reads", () => {
+    const both = ["s3AccessKey", "s3SecretKey"];
+
+    it("refuses S3 keys while MinIO is managed, with the fix", () => {
+      assert.deepStrictEqual(problemsOf({ storage: { type: "s3", s3: { mode: "managed" } } }, both), [
+        "s3AccessKey: is set but unused: storage.s3.mode is managed, and the managed MinIO makes its own credentials; remove it (pulumi config rm s3AccessKey), or set storage.s3.mode: external",
+        "s3SecretKey: is set but unused: storage.s3.mode is managed, and the managed MinIO makes its own credentials; remove it (pulumi config rm s3SecretKey), or set storage.s3.mode: external",
+      ]);
+    });
+
+    it("refuses them without an S3 store, and beside an external store's credentials Secret", () => {
+      assert.deepStrictEqual(problemsOf({ storage: { type: "hdfs" } }, ["s3SecretKey"]), [
+        "s3SecretKey: is set but unused: storage.type is hdfs; remove it (pulumi config rm s3SecretKey), or set storage.type: s3 with storage.s3.mode: external",
+      ]);
+      assert.deepStrictEqual(
+        problemsOf({}, ["s3AccessKey"]).map((p) => p.split(": ")[0]),
+        ["s3AccessKey"],
+      );
+      const withSecret = {
+        storage: {
+          type: "s3",
+          s3: {
+            mode: "external",
+            external: { endpoint: "https://s3.example", credentialsSecret: { name: "s3" } },
+          },
+        },
+      };
+      assert.deepStrictEqual(
+        problemsOf(withSecret, both).map((p) => p.split(": ")[0]),
+        both,
+      );
+      assert.match(problemsOf(withSecret, both)[0], /or remove storage\.s3\.external\.credentialsSecret$/);
+    });
+
+    it("takes them for an external store without a credentials Secret", () => {
+      const external = {
+        storage: { type: "s3", s3: { mode: "external", external: { endpoint: "https://s3.example" } } },
+      };
+      assert.doesNotThrow(() => parseConfig(external, { secretConfigKeys: new Set(both) }));
+    });
+  });
 });
