@@ -69,11 +69,13 @@ export function flinkWorkloads(
   inputs: FlinkWorkloadsInputs,
   parent: pulumi.Resource,
 ): FlinkWorkloadsOutputs {
-  const { config, state, guard } = inputs;
+  const { config, guard } = inputs;
   const auth = config.network.auth;
   const artifacts = config.platform.artifacts;
   const additions = inputs.hive ? [inputs.hive] : [];
   const allowDataLoss = config.platform.allowDataLoss;
+  // Whether cancelled jobs keep their checkpoints follows from platform.allowDataLoss, like every other data.
+  const state: StateInputs = { ...inputs.state, allowDataLoss };
   const opts = { parent, dependsOn: inputs.dependsOn };
 
   const clusters: Record<string, FlinkClusterOutputs> = {};

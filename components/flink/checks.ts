@@ -6,7 +6,7 @@ import { clusterName } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
 import { ingressHostProblems } from "../config/resourceSchemas";
 import type { FlinkClusterSpecInput, ResolvedApplication, ResolvedSessionCluster } from "./clusterSchema";
-import { stateFlinkKeys, StateShape } from "./clusterState";
+import { retainsCheckpoints, stateFlinkKeys, StateShape } from "./clusterState";
 import type { FlinkAreaConfig } from "./config";
 import {
   forbiddenFlinkKeyProblem,
@@ -15,11 +15,12 @@ import {
 } from "./flinkConfiguration";
 import { flinkRelease, flinkVersionProblem } from "./versions";
 
-/** What the checks of the flink area read beyond it: the kinds of store and HA. */
+/** What the checks of the flink area read beyond it: the kinds of store and HA, whether data loss is allowed. */
 export interface FlinkChecksInput {
   readonly flink: FlinkAreaConfig;
   readonly storage: { readonly type: StateShape["store"] };
   readonly ha: { readonly type: StateShape["ha"] };
+  readonly platform: { readonly allowDataLoss: boolean };
 }
 
 /** Cross-field checks of the flink area. */
@@ -110,6 +111,7 @@ function overlappingPrefixProblems(
     store: parsed.storage.type,
     ha: parsed.ha.type,
     incremental: parsed.flink.checkpoints.incremental,
+    retainCheckpoints: retainsCheckpoints(parsed.storage.type, parsed.platform.allowDataLoss),
   };
   const keys = [
     ...Object.keys(platformFlinkConfiguration(cluster)),

@@ -44,11 +44,27 @@ export function checkpointKeys(release: FlinkRelease) {
       };
 }
 
-/** What decides which keys durable state sets: the kinds of store and HA, and incremental checkpoints. */
+/**
+ * What happens to a job's checkpoints when it is cancelled: one key on every supported version (by reflection:
+ * `ExecutionCheckpointingOptions.EXTERNALIZED_CHECKPOINT` on 1.19.3, `CheckpointingOptions
+ * .EXTERNALIZED_CHECKPOINT_RETENTION` on 1.20.4, 2.0.2, 2.1.2 and 2.2.1). Its default, NO_EXTERNALIZED_CHECKPOINTS,
+ * deletes them with the job. The operator sets RETAIN_ON_CANCELLATION for the jobs it submits (applications and
+ * FlinkSessionJobs, FlinkConfigBuilder.applyJobConfig), not as a session cluster's default for other jobs.
+ */
+export const CHECKPOINT_RETENTION_KEY = "execution.checkpointing.externalized-checkpoint-retention";
+
+/** What decides which keys durable state sets: the kinds of store and HA, incremental checkpoints, retention. */
 export interface StateShape {
   readonly store: "none" | DurableStore["kind"];
   readonly ha: HaSettings["type"];
   readonly incremental: boolean;
+  /** Whether cancelled jobs keep their checkpoints: with a durable store, unless the stack allows data loss. */
+  readonly retainCheckpoints: boolean;
+}
+
+/** Whether cancelled jobs keep their checkpoints: only a durable store can keep them, and only data loss drops them. */
+export function retainsCheckpoints(store: StateShape["store"], allowDataLoss: boolean): boolean {
+  return store !== "none" && !allowDataLoss;
 }
 
 /** The settings durable state puts into a cluster's Flink configuration. */
@@ -61,6 +77,7 @@ type StateSetting =
   | "storage"
   | "checkpointDir"
   | "savepointDir"
+  | "retention"
   | "archiveDir"
   | "haType"
   | "haStorageDir"
@@ -90,6 +107,7 @@ export function stateFlinkKeys(
     storage: keys.storage,
     checkpointDir: keys.dir,
     savepointDir: keys.savepointDir,
+    ...(shape.retainCheckpoints ? { retention: CHECKPOINT_RETENTION_KEY } : {}),
     archiveDir: ARCHIVE_DIR_KEY,
   });
   if (shape.ha !== "off") {
@@ -160,14 +178,21 @@ export interface StateInputs {
   /** Path prefix inside the store (`storage.pathPrefix`). */
   readonly pathPrefix: string;
   readonly ha: HaSettings;
+  /**
+   * `platform.allowDataLoss`: cancelled jobs then lose their checkpoints, as is Flink's default. Default false:
+   * with a durable store, every job keeps its last checkpoints when it is cancelled.
+   */
+  readonly allowDataLoss?: boolean;
 }
 
 /** The shape of some state inputs. */
 export function stateShape(inputs: StateInputs): StateShape {
+  const store = inputs.store?.kind ?? "none";
   return {
-    store: inputs.store?.kind ?? "none",
+    store,
     ha: inputs.ha.type,
     incremental: inputs.checkpoints.incremental,
+    retainCheckpoints: retainsCheckpoints(store, inputs.allowDataLoss ?? false),
   };
 }
 
@@ -191,6 +216,7 @@ function stateValues(
       storage: "filesystem",
       checkpointDir: `${base}/checkpoints`,
       savepointDir: `${base}/savepoints`,
+      retention: "RETAIN_ON_CANCELLATION",
       archiveDir: archiveUri(store, inputs.pathPrefix, cluster),
       haStorageDir: `${base}/ha`,
     });

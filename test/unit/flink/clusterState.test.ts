@@ -33,6 +33,42 @@ describe("durable state and HA", () => {
       }
     });
 
+    it("keeps a cancelled job's checkpoints on every version, unless the stack allows data loss", async () => {
+      // The same key on 1.19 (ExecutionCheckpointingOptions) and 1.20 to 2.2 (CheckpointingOptions), by reflection.
+      const key = "execution.checkpointing.externalized-checkpoint-retention";
+      const retention = async (raw: Record<string, unknown>) =>
+        ofType((await renderStores(raw)).resources, FLINK_DEPLOYMENT).map(
+          (d) => d.inputs.spec.flinkConfiguration[key],
+        );
+      for (const version of ["1.19", "1.20", "2.0", "2.1", "2.2"]) {
+        const flink = {
+          version,
+          clusters: { session: {} },
+          applications: { app: { job: { jarURI: "local:///opt/flink/usrlib/app.jar" } } },
+        };
+        assert.deepStrictEqual(
+          await retention({ storage: { type: "s3" }, flink }),
+          ["RETAIN_ON_CANCELLATION", "RETAIN_ON_CANCELLATION"],
+          `session cluster and application on ${version}`,
+        );
+        assert.deepStrictEqual(
+          await retention({ storage: { type: "s3" }, platform: { allowDataLoss: true }, flink }),
+          [undefined, undefined],
+          `Flink's default (deleted with the job) on ${version} when data loss is allowed`,
+        );
+      }
+      // Without a durable store there is nowhere to keep them.
+      assert.deepStrictEqual(await retention({ storage: { type: "none" } }), [undefined]);
+      // A stack may still choose for itself: the user's keys are merged last.
+      assert.deepStrictEqual(
+        await retention({
+          storage: { type: "hdfs" },
+          flink: { clusters: { session: { flinkConfiguration: { [key]: "DELETE_ON_CANCELLATION" } } } },
+        }),
+        ["DELETE_ON_CANCELLATION"],
+      );
+    });
+
     it("gives every cluster its own checkpoint, savepoint and HA directories", async () => {
       const { resources } = await renderStores({
         storage: { type: "s3" },
