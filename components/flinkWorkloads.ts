@@ -100,6 +100,7 @@ export function flinkWorkloads(
           ...cluster,
           sqlGateway: { ...cluster.sqlGateway, ingress: uiIngress(cluster.sqlGateway.ingress, auth) },
         },
+        state,
         [storeClientAdditions(state.store, release), ...additions],
         artifacts,
       );

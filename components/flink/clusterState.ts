@@ -87,6 +87,24 @@ type StateSetting =
   | "s3PathStyleAccess"
   | "hadoopConfigMap";
 
+/**
+ * The settings a job is compiled with: its checkpointing, state backend, checkpoint storage and directories, and what
+ * happens to its checkpoints on cancel. A process that builds job graphs itself (the SQL Gateway) must carry them for
+ * its jobs to run like the cluster's own; the rest (archive, HA, S3 endpoint, Hadoop configuration) configure the
+ * cluster's processes.
+ */
+const JOB_SETTINGS: ReadonlySet<StateSetting> = new Set<StateSetting>([
+  "interval",
+  "mode",
+  "retained",
+  "backend",
+  "incremental",
+  "storage",
+  "checkpointDir",
+  "savepointDir",
+  "retention",
+]);
+
 /** The Flink keys durable state sets for a release and shape, by the setting each one holds. */
 export function stateFlinkKeys(
   release: FlinkRelease,
@@ -233,6 +251,36 @@ function stateValues(
   return values;
 }
 
+/** The Flink configuration of the settings `wanted` takes, keys as the cluster's version names them. */
+function stateConfiguration(
+  cluster: Pick<FlinkCluster, "name" | "namespace" | "version">,
+  inputs: StateInputs,
+  wanted: (setting: StateSetting) => boolean,
+): Record<string, string> {
+  const release = FLINK_RELEASES[cluster.version];
+  const values = stateValues(cluster, inputs);
+  const conf: Record<string, string> = {};
+  for (const [setting, key] of Object.entries(stateFlinkKeys(release, stateShape(inputs)))) {
+    if (!wanted(setting as StateSetting)) {
+      continue;
+    }
+    const value = values[setting as StateSetting];
+    if (value === undefined) {
+      throw new Error(`no value for the Flink key ${key} of cluster ${cluster.namespace}/${cluster.name}`);
+    }
+    conf[key] = value;
+  }
+  return conf;
+}
+
+/** The part of a cluster's state configuration that its jobs are compiled with (JOB_SETTINGS). */
+export function jobStateConfiguration(
+  cluster: Pick<FlinkCluster, "name" | "namespace" | "version">,
+  inputs: StateInputs,
+): Record<string, string> {
+  return stateConfiguration(cluster, inputs, (setting) => JOB_SETTINGS.has(setting));
+}
+
 /**
  * Flink configuration and pod additions for checkpoints, savepoints and HA of one cluster. Credentials are only
  * referenced (secretKeyRef), never copied into the configuration.
@@ -243,14 +291,10 @@ export function stateSettings(
 ): PodAdditions {
   const release = FLINK_RELEASES[cluster.version];
   const settings = emptyAdditions();
-  const values = stateValues(cluster, inputs);
-  for (const [setting, key] of Object.entries(stateFlinkKeys(release, stateShape(inputs)))) {
-    const value = values[setting as StateSetting];
-    if (value === undefined) {
-      throw new Error(`no value for the Flink key ${key} of cluster ${cluster.namespace}/${cluster.name}`);
-    }
-    settings.flinkConfiguration[key] = value;
-  }
+  Object.assign(
+    settings.flinkConfiguration,
+    stateConfiguration(cluster, inputs, () => true),
+  );
   const store = inputs.store;
   if (store?.kind === "s3") {
     settings.env.push(...s3ClientEnv(store, release));

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { parseConfig } from "../../../components/config/parse";
 import { durationMillis, historyServerConfiguration } from "../../../components/flink/historyServer";
 import { flinkConfFile } from "../../../components/flink/flinkProcess";
+import { isJobKey } from "../../../components/flink/jobConfiguration";
 import { resolveJob } from "../../../components/flink/jobSchema";
 import { readStackConfig } from "../../../stacks/shared/stackFiles";
 import { problemsOf } from "../../support/configProblems";
@@ -309,6 +310,17 @@ describe("jobs on the platform", () => {
       assert.deepStrictEqual(
         Object.fromEntries(Object.entries(conf).filter(([k]) => !k.startsWith("table."))),
         {
+          // What the cluster's jobs run with: the gateway compiles every statement's job itself.
+          "execution.checkpointing.dir":
+            "hdfs://hdfs-namenode.flink.svc:8020/flink/flink/session/checkpoints",
+          "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+          "execution.checkpointing.interval": "60 s",
+          "execution.checkpointing.mode": "EXACTLY_ONCE",
+          "execution.checkpointing.num-retained": "3",
+          "execution.checkpointing.savepoint-dir":
+            "hdfs://hdfs-namenode.flink.svc:8020/flink/flink/session/savepoints",
+          "execution.checkpointing.storage": "filesystem",
+          "state.backend.type": "hashmap",
           "execution.target": "remote",
           "rest.address": "session-rest.flink.svc",
           "rest.port": "8081",
@@ -326,6 +338,136 @@ describe("jobs on the platform", () => {
         platform.clusters.session.sqlGatewayUrl,
         "http://session-sql-gateway.flink.svc:8083",
       );
+    });
+
+    it("compiles every statement's job with its cluster's checkpointing, state backend, retention and restart strategy", async () => {
+      const userKeys = {
+        // The cluster's jobs: restart strategy, checkpointing, pipeline and SQL keys reach the gateway.
+        "restart-strategy.type": "fixed-delay",
+        "restart-strategy.fixed-delay.attempts": 5,
+        "execution.checkpointing.timeout": "10 min",
+        "pipeline.max-parallelism": 128,
+        "table.exec.state.ttl": "1 h",
+        // A name for one job, and the cluster's own processes: they stay on the cluster.
+        "pipeline.name": "one-job",
+        "taskmanager.memory.managed.fraction": "0.5",
+        "kubernetes.operator.periodic.savepoint.interval": "1 h",
+        "metrics.latency.interval": 30000,
+      };
+      const rendered = async (version: string) => {
+        const { resources } = await renderRaw({
+          ...s3,
+          streampark: { enabled: false },
+          flink: {
+            version,
+            checkpoints: { interval: "30 s", stateBackend: "rocksdb", incremental: true, retained: 5 },
+            clusters: { session: { flinkConfiguration: userKeys, sqlGateway: { enabled: true } } },
+          },
+        });
+        const file = version.startsWith("2.") ? "config.yaml" : "flink-conf.yaml";
+        return {
+          gateway: confOf(named(resources, CONFIG_MAP, "session-sql-gateway"), file),
+          cluster: named(resources, FLINK_DEPLOYMENT, "session").inputs.spec.flinkConfiguration as Record<
+            string,
+            string
+          >,
+        };
+      };
+      const base = "s3p://flink/flink/flink/session";
+      const own = {
+        "execution.target": "remote",
+        "rest.address": "session-rest.flink.svc",
+        "rest.port": "8081",
+        "s3.endpoint": "http://minio.flink.svc:9000",
+        "s3.path.style.access": "true",
+        "sql-gateway.endpoint.rest.address": "0.0.0.0",
+        "sql-gateway.endpoint.rest.bind-address": "0.0.0.0",
+        "sql-gateway.endpoint.rest.port": "8083",
+        "sql-gateway.endpoint.type": "rest",
+      };
+      const jobKeys = {
+        "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+        "execution.checkpointing.interval": "30 s",
+        "execution.checkpointing.mode": "EXACTLY_ONCE",
+        "execution.checkpointing.timeout": "10 min",
+        "pipeline.max-parallelism": "128",
+        "restart-strategy.fixed-delay.attempts": "5",
+        "restart-strategy.type": "fixed-delay",
+        "state.backend.type": "rocksdb",
+        "table.exec.state.ttl": "1 h",
+      };
+      const on22 = await rendered("2.2");
+      assert.deepStrictEqual(on22.gateway, {
+        ...own,
+        ...jobKeys,
+        "execution.checkpointing.dir": `${base}/checkpoints`,
+        "execution.checkpointing.incremental": "true",
+        "execution.checkpointing.num-retained": "5",
+        "execution.checkpointing.savepoint-dir": `${base}/savepoints`,
+        "execution.checkpointing.storage": "filesystem",
+      });
+      // 1.19 names the checkpoint keys as 1.19's clusters do.
+      const on119 = await rendered("1.19");
+      assert.deepStrictEqual(on119.gateway, {
+        ...own,
+        ...jobKeys,
+        "state.checkpoint-storage": "filesystem",
+        "state.checkpoints.dir": `${base}/checkpoints`,
+        "state.checkpoints.num-retained": "5",
+        "state.backend.incremental": "true",
+        "state.savepoints.dir": `${base}/savepoints`,
+      });
+      for (const { gateway, cluster } of [on22, on119]) {
+        // Every key they share has the cluster's value; none of the cluster's process keys reach the gateway.
+        for (const key of Object.keys(gateway).filter((k) => !(k in own))) {
+          assert.strictEqual(gateway[key], cluster[key], key);
+        }
+        const processKeys = Object.keys(cluster).filter((k) =>
+          /^(high-availability|kubernetes|metrics|taskmanager|jobmanager|blob|slotmanager)\.|^pipeline\.name$/.test(
+            k,
+          ),
+        );
+        assert.ok(processKeys.length >= 8, processKeys.join(", "));
+        assert.deepStrictEqual(
+          processKeys.filter((k) => k in gateway),
+          [],
+        );
+      }
+    });
+
+    it("tells a job's keys from the processes' keys", () => {
+      const job = [
+        "parallelism.default",
+        "restart-strategy",
+        "restart-strategy.exponential-delay.max-backoff",
+        "execution.checkpointing.tolerable-failed-checkpoints",
+        "execution.runtime-mode",
+        "execution.buffer-timeout",
+        "execution.buffer-timeout.interval",
+        "execution.sorted-inputs.enabled",
+        "state.backend.rocksdb.memory.managed",
+        "pipeline.object-reuse",
+        "table.exec.mini-batch.enabled",
+      ];
+      const process = [
+        "execution.target",
+        "execution.attached",
+        "execution.state-recovery.path",
+        "execution.savepoint.path",
+        "pipeline.name",
+        "pipeline.jars",
+        "pipeline.classpaths",
+        "taskmanager.memory.process.size",
+        "env.java.opts.all",
+        "security.ssl.rest.enabled",
+        "restart-strategyx",
+        "parallelism.default.x",
+      ];
+      assert.deepStrictEqual(
+        job.filter((k) => !isJobKey(k)),
+        [],
+      );
+      assert.deepStrictEqual(process.filter(isJobKey), []);
     });
   });
 
