@@ -1,20 +1,33 @@
 /**
  * Cross-field checks of the jobs the operator runs (session jobs and applications), the SQL Gateways and the
  * history server, against the rules of operator 1.15.0: the jar URI schemes it fetches, the upgrade modes that need
- * a durable store or HA, names it accepts, and parallelism within what the cluster's configuration allows. Pure.
+ * a durable store or HA, names it accepts, parallelism within what the cluster's configuration allows, and a jar of
+ * Flink's own built for the cluster's Flink line. Pure.
  */
 import { clusterName } from "../config/primitives";
 import type { ConfigProblem } from "../config/problems";
 import { ingressHostProblems } from "../config/resourceSchemas";
 import type { FlinkClusterSpecInput, ResolvedApplication, ResolvedSessionCluster } from "./clusterSchema";
+import { flinkArtifactOf } from "./jobArtifacts";
 import type { ResolvedJob } from "./jobSchema";
+import { flinkRelease } from "./versions";
 
-/** What the job checks read beyond the clusters: the kinds of store and HA, the history server. */
+/** A cluster's config as written: whether it names its own Flink version. */
+interface ClusterVersionLike {
+  readonly version?: string;
+}
+
+/**
+ * What the job checks read beyond the clusters: the kinds of store and HA, the history server, and which clusters
+ * name their own Flink version (the key to change in a message).
+ */
 export interface JobChecksInput {
   readonly storage: { readonly type: string };
   readonly ha: { readonly type: string };
   readonly flink: {
     readonly historyServer: { readonly enabled: boolean; readonly ingress: IngressLike };
+    readonly clusters: Readonly<Record<string, ClusterVersionLike>>;
+    readonly applications: Readonly<Record<string, ClusterVersionLike>>;
   };
 }
 
@@ -87,6 +100,33 @@ function jarProblems(job: ResolvedJob, kind: JobKind, at: string): ConfigProblem
   return [];
 }
 
+/**
+ * A jar of Flink's own built for another Flink line than the cluster's, which the operator would accept and the job
+ * would then fail on with NoClassDefFoundError. Refused rather than warned about: the config alone decides it, the
+ * fix is the artifact's release for the cluster's line, and `pulumi up` would otherwise wait out its timeout on a job
+ * that never becomes stable. `versionKey` is where the cluster's version is set.
+ */
+function artifactLineProblems(
+  job: ResolvedJob,
+  cluster: Pick<FlinkClusterSpecInput, "version">,
+  versionKey: string,
+  at: string,
+): ConfigProblem[] {
+  const artifact = flinkArtifactOf(job.jarURI);
+  if (!artifact || !flinkRelease(cluster.version) || artifact.line === cluster.version) {
+    return [];
+  }
+  return [
+    {
+      path: `${at}.jarURI`,
+      message:
+        `${artifact.artifact} ${artifact.version} is built for Flink ${artifact.line}, and the cluster runs Flink ` +
+        `${cluster.version} (${versionKey}): a jar of Flink's own runs only on its Flink line; use the ` +
+        `artifact's release for ${cluster.version}, or set ${versionKey} to ${artifact.line}`,
+    },
+  ];
+}
+
 /** The problems of a job's upgrade mode against the platform's store and HA. */
 function upgradeModeProblems(job: ResolvedJob, parsed: JobChecksInput, at: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -142,9 +182,26 @@ function parallelismProblems(
   return problems;
 }
 
-/** The problems of one job (session job or application job) under `at`. */
-function jobProblemsAt(job: ResolvedJob, kind: JobKind, parsed: JobChecksInput, at: string): ConfigProblem[] {
-  return [...jarProblems(job, kind, at), ...upgradeModeProblems(job, parsed, at)];
+/** Where a cluster's Flink version is set: its own key when it names one, else the area's default. */
+function versionKey(own: ClusterVersionLike | undefined, at: string): string {
+  return own?.version !== undefined ? `${at}.version` : "flink.version";
+}
+
+/** The problems of one job (session job or application job) under `at`, on `cluster`. */
+function jobProblemsAt(
+  job: ResolvedJob,
+  kind: JobKind,
+  parsed: JobChecksInput,
+  at: string,
+  cluster: { readonly spec: Pick<FlinkClusterSpecInput, "version">; readonly versionKey: string },
+): ConfigProblem[] {
+  const jar = jarProblems(job, kind, at);
+  return [
+    ...jar,
+    // A jar URI that is already wrong says nothing reliable about its Flink line.
+    ...(jar.length === 0 ? artifactLineProblems(job, cluster.spec, cluster.versionKey, at) : []),
+    ...upgradeModeProblems(job, parsed, at),
+  ];
 }
 
 /** Cross-field checks of every job, SQL Gateway and the history server. */
@@ -156,6 +213,7 @@ export function jobProblems(
   const problems: ConfigProblem[] = [];
   for (const cluster of clusters) {
     const at = `flink.clusters.${cluster.name}`;
+    const runsOn = { spec: cluster, versionKey: versionKey(parsed.flink.clusters[cluster.name], at) };
     const jobs = Object.entries(cluster.jobs).map(
       ([name, job]) => [`${at}.jobs.${name}`, job] as [string, ResolvedJob],
     );
@@ -167,7 +225,7 @@ export function jobProblems(
           message: `invalid job name: ${name.error.issues.map((i) => i.message).join("; ")}`,
         });
       }
-      problems.push(...jobProblemsAt(job, "session", parsed, jobAt));
+      problems.push(...jobProblemsAt(job, "session", parsed, jobAt, runsOn));
     }
     problems.push(...parallelismProblems(cluster, at, jobs));
     if (cluster.sqlGateway.enabled) {
@@ -176,7 +234,11 @@ export function jobProblems(
   }
   for (const application of applications) {
     const at = `flink.applications.${application.name}`;
-    problems.push(...jobProblemsAt(application.job, "application", parsed, `${at}.job`));
+    const runsOn = {
+      spec: application,
+      versionKey: versionKey(parsed.flink.applications[application.name], at),
+    };
+    problems.push(...jobProblemsAt(application.job, "application", parsed, `${at}.job`, runsOn));
     problems.push(...parallelismProblems(application, at, [[`${at}.job`, application.job]]));
     if (application.jobManager.replicas > 1 && parsed.ha.type === "off") {
       problems.push({

@@ -107,6 +107,64 @@ describe("jobs on the platform", () => {
       );
     });
 
+    it("refuses a jar of Flink's own built for another Flink line than its cluster's", () => {
+      const maven = (artifact: string, version: string) =>
+        `https://repo1.maven.org/maven2/org/apache/flink/${artifact}/${version}/${artifact}-${version}.jar`;
+      assert.deepStrictEqual(
+        problemsOf({
+          streampark: { enabled: false },
+          flink: {
+            version: "2.2",
+            clusters: {
+              session: {
+                jobs: {
+                  // The staging example on a 2.2 cluster: its classes are missing there.
+                  examples: { jarURI: JAR, upgradeMode: "stateless" },
+                  // Connectors released apart name the Flink line after their own version.
+                  kafka: { jarURI: maven("flink-connector-kafka", "3.3.0-1.20"), upgradeMode: "stateless" },
+                  // Right for 2.2, or saying nothing of a Flink line: accepted.
+                  current: { jarURI: maven("flink-examples-streaming", "2.2.0"), upgradeMode: "stateless" },
+                  connector: {
+                    jarURI: maven("flink-connector-kafka", "4.0.1-2.2"),
+                    upgradeMode: "stateless",
+                  },
+                  own: {
+                    jarURI: "https://jobs.example.com/libs/orders-1.20.0.jar",
+                    upgradeMode: "stateless",
+                  },
+                  operator: {
+                    jarURI: maven("flink-kubernetes-operator", "1.15.0"),
+                    upgradeMode: "stateless",
+                  },
+                },
+              },
+              legacy: {
+                version: "1.19",
+                jobs: {
+                  speed: { jarURI: `${JAR}?download=1`, upgradeMode: "stateless" },
+                  mirror: {
+                    jarURI:
+                      "https://mirror.example.com/m2/org/apache/flink/flink-examples-streaming/1.19.3/flink-examples-streaming-1.19.3.jar",
+                    upgradeMode: "stateless",
+                  },
+                },
+              },
+            },
+            applications: {
+              orders: { version: "1.20", job: { jarURI: maven("flink-examples-streaming", "2.2.0") } },
+              image: { job: { jarURI: "local:///opt/flink/examples/streaming/StateMachineExample.jar" } },
+            },
+          },
+        }),
+        [
+          "flink.clusters.session.jobs.examples.jarURI: flink-examples-streaming 1.20.0 is built for Flink 1.20, and the cluster runs Flink 2.2 (flink.version): a jar of Flink's own runs only on its Flink line; use the artifact's release for 2.2, or set flink.version to 1.20",
+          "flink.clusters.session.jobs.kafka.jarURI: flink-connector-kafka 3.3.0-1.20 is built for Flink 1.20, and the cluster runs Flink 2.2 (flink.version): a jar of Flink's own runs only on its Flink line; use the artifact's release for 2.2, or set flink.version to 1.20",
+          "flink.clusters.legacy.jobs.speed.jarURI: flink-examples-streaming 1.20.0 is built for Flink 1.20, and the cluster runs Flink 1.19 (flink.clusters.legacy.version): a jar of Flink's own runs only on its Flink line; use the artifact's release for 1.19, or set flink.clusters.legacy.version to 1.20",
+          "flink.applications.orders.job.jarURI: flink-examples-streaming 2.2.0 is built for Flink 2.2, and the cluster runs Flink 1.20 (flink.applications.orders.version): a jar of Flink's own runs only on its Flink line; use the artifact's release for 1.20, or set flink.applications.orders.version to 2.2",
+        ],
+      );
+    });
+
     it("refuses an application named like a session cluster in the same namespace", () => {
       const problems = problemsOf({
         flink: {
