@@ -169,20 +169,31 @@ export function clusterStateUri(
   return `${root}/${pathPrefix}/${cluster.namespace}/${cluster.name}`;
 }
 
-/** The S3 filesystem plugins shipped in the official image's opt/ folder, named after the exact Flink version. */
-export function s3PluginJars(release: FlinkRelease): string[] {
-  return [`flink-s3-fs-presto-${release.patch}.jar`, `flink-s3-fs-hadoop-${release.patch}.jar`];
+/**
+ * The one S3 filesystem plugin of every Flink process the platform runs (clusters, applications, SQL Gateway, history
+ * server), from the official image's opt/ folder by its exact jar name: presto alone.
+ * - Every path the platform gives Flink is s3p:// (checkpoints, savepoints, HA data, archives, and so the state
+ *   running stacks already have), and only the presto plugin serves s3p://.
+ * - Two plugins both claim s3://, and each brings an S3 delegation token provider: the JobManager then warns
+ *   "Multiple providers loaded with the same prefix: s3" (seen on a real 1.20.4 JobManager; presto alone: silent).
+ * - The Hive warehouse's s3a:// is read and written by Hive's own Hadoop classes on the classpath (the connector's
+ *   HadoopFileSystemFactory, the MapReduce writer by default, hadoop-aws from the image), which never see Flink's
+ *   plugins. The history server only reads archives, at s3p://.
+ * What goes: Flink's own s3a://, and s3:// with a recoverable writer (FileSink, the filesystem SQL connector in
+ * streaming mode), which only the hadoop plugin has; such jobs need an image with it in plugins/.
+ */
+export function s3PluginJar(release: FlinkRelease): string {
+  return `flink-s3-fs-presto-${release.patch}.jar`;
 }
 
 /**
- * What a Flink process needs in its environment to use an S3 store: the S3 filesystem plugins enabled by their exact
- * jar names, and the credentials from their Secret. No keys in the configuration: both plugins then use the AWS
- * default credential chain, which reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (presto 0.272's chain and S3A's
- * EnvironmentVariableCredentialsProvider).
+ * What a Flink process needs in its environment to use an S3 store: the S3 filesystem plugin enabled by its exact
+ * jar name, and the credentials from their Secret. No keys in the configuration: the plugin then uses the AWS default
+ * credential chain (presto 0.272's), which reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
  */
 export function s3ClientEnv(store: S3Connection, release: FlinkRelease) {
   return [
-    { name: "ENABLE_BUILT_IN_PLUGINS", value: s3PluginJars(release).join(";") },
+    { name: "ENABLE_BUILT_IN_PLUGINS", value: s3PluginJar(release) },
     secretEnv("AWS_ACCESS_KEY_ID", store.accessKey),
     secretEnv("AWS_SECRET_ACCESS_KEY", store.secretKey),
   ];

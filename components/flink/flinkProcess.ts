@@ -70,6 +70,40 @@ export const LOG4J_CONSOLE = [
   "",
 ].join("\n");
 
+/**
+ * The Java 17 module options Flink needs (its serializers and RPC reflect into java.base and a few JDK internals), as
+ * the operator chart 1.15.0 gives every FlinkDeployment of 1.19 and later in its default configuration
+ * (`kubernetes.operator.default-configuration.flink-version.v1_19+.env.java.default-opts.all`, conf/flink-conf.yaml).
+ * A process the platform runs itself reads its own configuration folder, not the image's conf/ (whose config.yaml
+ * carries Flink's own list), so it gets them here; real runs on Java 17 needed them to submit a jar.
+ */
+export const JAVA_17_MODULE_OPTIONS: readonly string[] = [
+  "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+  "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+  "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+  ...[
+    "java.lang",
+    "java.net",
+    "java.io",
+    "java.nio",
+    "sun.nio.ch",
+    "java.lang.reflect",
+    "java.text",
+    "java.time",
+    "java.util",
+    "java.util.concurrent",
+    "java.util.concurrent.atomic",
+    "java.util.concurrent.locks",
+  ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`),
+];
+
+/**
+ * Where the options go: Flink's bin/config.sh reads `env.java.default-opts.all` from the configuration file and puts
+ * it before `env.java.opts.all` on every process's command line, alike on 1.19.3, 1.20.4, 2.0.2, 2.1.2 and 2.2.1 (the
+ * PyPI apache-flink wheels' bin/config.sh). JVM_ARGS stays free for the JMX exporter's agent.
+ */
+export const JAVA_DEFAULT_OPTS_KEY = "env.java.default-opts.all";
+
 /** File name of Flink's configuration: standard YAML `config.yaml` on 2.x, `flink-conf.yaml` before. */
 export function flinkConfFileName(release: FlinkRelease): string {
   return release.major === 2 ? "config.yaml" : "flink-conf.yaml";
@@ -88,13 +122,19 @@ export function flinkConfFile(conf: Readonly<Record<string, string>>): string {
   );
 }
 
-/** The ConfigMap data of a process: its Flink configuration, console logging and the JMX exporter's settings. */
+/**
+ * The ConfigMap data of a process: its Flink configuration with the Java 17 module options, console logging and the
+ * JMX exporter's settings.
+ */
 export function processConfigData(
   release: FlinkRelease,
   conf: Readonly<Record<string, string>>,
 ): Record<string, string> {
   return {
-    [flinkConfFileName(release)]: flinkConfFile(conf),
+    [flinkConfFileName(release)]: flinkConfFile({
+      [JAVA_DEFAULT_OPTS_KEY]: JAVA_17_MODULE_OPTIONS.join(" "),
+      ...conf,
+    }),
     "log4j-console.properties": LOG4J_CONSOLE,
     [JMX_EXPORTER_CONFIG]: JMX_EXPORTER_CONFIG_TEXT,
   };

@@ -69,6 +69,35 @@ describe("durable state and HA", () => {
       );
     });
 
+    it("enables one S3 plugin, presto (s3p://), in every Flink process", async () => {
+      const { resources } = await renderStores({
+        storage: { type: "s3" },
+        flink: {
+          clusters: { session: { sqlGateway: { enabled: true } }, next: { version: "2.2" } },
+          applications: { app: { job: { jarURI: "local:///opt/flink/usrlib/app.jar" } } },
+          historyServer: { enabled: true },
+        },
+      });
+      const plugins = (env: Array<{ name: string; value?: string }> = []) =>
+        env.find((e) => e.name === "ENABLE_BUILT_IN_PLUGINS")?.value;
+      const enabled = [
+        ...ofType(resources, FLINK_DEPLOYMENT).map((d) => [
+          d.inputs.metadata.name,
+          plugins(d.inputs.spec.podTemplate.spec.containers[0].env),
+        ]),
+        ...ofType(resources, "kubernetes:apps/v1:Deployment")
+          .filter((d) => /sql-gateway|history-server/.test(d.inputs.metadata.name))
+          .map((d) => [d.inputs.metadata.name, plugins(d.inputs.spec.template.spec.containers[0].env)]),
+      ];
+      assert.deepStrictEqual(Object.fromEntries(enabled), {
+        session: "flink-s3-fs-presto-1.20.4.jar",
+        next: "flink-s3-fs-presto-2.2.1.jar",
+        app: "flink-s3-fs-presto-1.20.4.jar",
+        "session-sql-gateway": "flink-s3-fs-presto-1.20.4.jar",
+        "flink-history-server": "flink-s3-fs-presto-1.20.4.jar",
+      });
+    });
+
     it("gives every cluster its own checkpoint, savepoint and HA directories", async () => {
       const { resources } = await renderStores({
         storage: { type: "s3" },

@@ -1,11 +1,14 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { parseConfig } from "../../../components/config/parse";
 import { durationMillis, historyServerConfiguration } from "../../../components/flink/historyServer";
-import { flinkConfFile } from "../../../components/flink/flinkProcess";
+import { flinkConfFile, JAVA_17_MODULE_OPTIONS } from "../../../components/flink/flinkProcess";
 import { isJobKey } from "../../../components/flink/jobConfiguration";
 import { resolveJob } from "../../../components/flink/jobSchema";
 import { readStackConfig } from "../../../stacks/shared/stackFiles";
 import { problemsOf } from "../../support/configProblems";
+import { RELEASED_CHART } from "../../support/pulumiProject";
 import { FLINK_DEPLOYMENT, ofType, RecordedResource, renderRaw } from "../../support/mocks";
 
 const SESSION_JOB = "kubernetes:flink.apache.org/v1beta1:FlinkSessionJob";
@@ -34,6 +37,25 @@ const confOf = (configMap: RecordedResource, file = "flink-conf.yaml"): Record<s
   );
 
 const s3 = { storage: { type: "s3", s3: { mode: "managed" } }, ha: { type: "kubernetes" } };
+
+/** The Java 17 options operator 1.15.0's chart gives FlinkDeployments of 1.19+ (its conf/flink-conf.yaml). */
+const JAVA_17_OPTIONS = [
+  "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+  "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+  "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+  "--add-opens=java.base/java.lang=ALL-UNNAMED",
+  "--add-opens=java.base/java.net=ALL-UNNAMED",
+  "--add-opens=java.base/java.io=ALL-UNNAMED",
+  "--add-opens=java.base/java.nio=ALL-UNNAMED",
+  "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+  "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+  "--add-opens=java.base/java.text=ALL-UNNAMED",
+  "--add-opens=java.base/java.time=ALL-UNNAMED",
+  "--add-opens=java.base/java.util=ALL-UNNAMED",
+  "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+  "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+  "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+].join(" ");
 
 describe("jobs on the platform", () => {
   describe("validation", () => {
@@ -379,6 +401,7 @@ describe("jobs on the platform", () => {
             "hdfs://hdfs-namenode.flink.svc:8020/flink/flink/session/savepoints",
           "execution.checkpointing.storage": "filesystem",
           "state.backend.type": "hashmap",
+          "env.java.default-opts.all": JAVA_17_OPTIONS,
           "execution.target": "remote",
           "rest.address": "session-rest.flink.svc",
           "rest.port": "8081",
@@ -433,6 +456,7 @@ describe("jobs on the platform", () => {
       };
       const base = "s3p://flink/flink/flink/session";
       const own = {
+        "env.java.default-opts.all": JAVA_17_OPTIONS,
         "execution.target": "remote",
         "rest.address": "session-rest.flink.svc",
         "rest.port": "8081",
@@ -542,6 +566,7 @@ describe("jobs on the platform", () => {
       });
       const conf = confOf(named(resources, CONFIG_MAP, "flink-history-server"));
       assert.deepStrictEqual(conf, {
+        "env.java.default-opts.all": JAVA_17_OPTIONS,
         "historyserver.archive.fs.dir": [
           "s3p://flink/flink/etl/etl/completed-jobs",
           "s3p://flink/flink/flink/orders/completed-jobs",
@@ -582,6 +607,47 @@ describe("jobs on the platform", () => {
           "historyserver.archive.retained-jobs": "1",
         },
       );
+    });
+  });
+
+  describe("processes the platform runs itself", () => {
+    it("get the Java 17 module options FlinkDeployments get from the operator, on every Flink version", async () => {
+      for (const version of ["1.19", "1.20", "2.0", "2.1", "2.2"]) {
+        const { resources } = await renderRaw({
+          ...s3,
+          streampark: { enabled: false },
+          flink: {
+            version,
+            clusters: { session: { sqlGateway: { enabled: true } } },
+            historyServer: { enabled: true },
+          },
+        });
+        const file = version.startsWith("2.") ? "config.yaml" : "flink-conf.yaml";
+        for (const name of ["session-sql-gateway", "flink-history-server"]) {
+          const conf = confOf(named(resources, CONFIG_MAP, name), file);
+          assert.strictEqual(conf["env.java.default-opts.all"], JAVA_17_OPTIONS, `${name} on ${version}`);
+          // JVM_ARGS keeps the JMX exporter's agent alone; Flink's scripts add the configured options to it.
+          const [container] = named(resources, DEPLOYMENT, name).inputs.spec.template.spec.containers;
+          const jvmArgs = container.env.find((e: { name: string }) => e.name === "JVM_ARGS").value as string;
+          assert.match(jvmArgs, /^-javaagent:\S+$/, `${name} on ${version}`);
+        }
+      }
+    });
+
+    it("use the options of the released operator chart", function () {
+      const conf = path.join(RELEASED_CHART, "conf", "flink-conf.yaml");
+      if (!fs.existsSync(conf)) {
+        console.log(`    (skipped: ${conf} not found; set FLINK_OPERATOR_CHART to run it)`);
+        this.skip();
+      }
+      const key = "kubernetes.operator.default-configuration.flink-version.v1_19+.env.java.default-opts.all";
+      const line = fs
+        .readFileSync(conf, "utf8")
+        .split("\n")
+        .find((l) => l.startsWith(`${key}:`));
+      assert.ok(line, `${key} in ${conf}`);
+      assert.strictEqual(line.slice(key.length + 1).trim(), JAVA_17_OPTIONS);
+      assert.strictEqual(JAVA_17_MODULE_OPTIONS.join(" "), JAVA_17_OPTIONS);
     });
   });
 
