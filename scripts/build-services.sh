@@ -4,7 +4,8 @@
 #
 #   .toolchain/services/bin/minio, bin/mc        MinIO server and client, built from Go modules (tools/services/minio)
 #   .toolchain/services/zookeeper/lib/           ZooKeeper 3.9.4 and its runtime jars (tools/services/zookeeper)
-#   .toolchain/services/hadoop/lib/              Hadoop 3.4.1: HDFS NameNode, DataNode, FsShell (tools/services/hadoop)
+#   .toolchain/services/hadoop/lib/              Hadoop 3.4.1: HDFS NameNode, DataNode, FsShell (tools/services/hadoop),
+#   .toolchain/services/hadoop/resources/        and the webapps/ their HTTP servers need (from hadoop-hdfs' tests jar)
 #   .toolchain/services/hive-metastore/          the Hive 3.1.3 standalone metastore distribution (Maven Central's
 #                                                hive-standalone-metastore-3.1.3-bin.tar.gz: lib/, schema scripts,
 #                                                schematool), and jdbc/ with the MySQL Connector/J the platform pins
@@ -69,7 +70,7 @@ done
 log() { printf '[build-services] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-for tool in curl sha256sum tar java mvn; do
+for tool in curl sha256sum tar unzip java mvn; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH"
 done
 JAVA_VERSION="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
@@ -224,13 +225,20 @@ stamp_hadoop() {
 build_hadoop() {
   local want t0 got
   want="$(stamp_hadoop)"
-  if up_to_date hadoop "$want" '[[ -f $OUT/hadoop/lib/hadoop-hdfs-$HADOOP_VERSION.jar ]]'; then
+  if up_to_date hadoop "$want" '[[ -f $OUT/hadoop/lib/hadoop-hdfs-$HADOOP_VERSION.jar && -d $OUT/hadoop/resources/webapps/hdfs ]]'; then
     log "hadoop: up to date"; return
   fi
   log "== hadoop"
   rm -f "$STAMPS/hadoop"
   t0=$SECONDS
   maven_lib hadoop "$OUT/hadoop/lib"
+  # The HTTP servers' webapps/ (see the pom), out of the tests jar, which then leaves lib/.
+  rm -rf "$OUT/hadoop/resources"
+  mkdir -p "$OUT/hadoop/resources"
+  unzip -q "$OUT/hadoop/lib/hadoop-hdfs-$HADOOP_VERSION-tests.jar" 'webapps/*' -d "$OUT/hadoop/resources"
+  rm "$OUT/hadoop/lib/hadoop-hdfs-$HADOOP_VERSION-tests.jar"
+  [[ -d "$OUT/hadoop/resources/webapps/hdfs" && -d "$OUT/hadoop/resources/webapps/datanode" ]] ||
+    die "no webapps/hdfs or webapps/datanode in hadoop-hdfs-$HADOOP_VERSION-tests.jar"
   got="$(java -cp "$OUT/hadoop/lib/*" org.apache.hadoop.util.VersionInfo 2>/dev/null | head -1)"
   [[ "$got" == "Hadoop $HADOOP_VERSION" ]] || die "Hadoop says '$got'"
   log "   $got; $(find "$OUT/hadoop/lib" -name '*.jar' | wc -l) jars"
