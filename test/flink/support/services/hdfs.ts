@@ -241,7 +241,10 @@ export async function startHdfs(options: HdfsOptions): Promise<HdfsService> {
       const info = await nameNodeBean(httpPort, "Hadoop:service=NameNode,name=NameNodeInfo");
       // Registered is not enough to take blocks: each DataNode must also have reported its storage (capacity).
       const live = Object.values(
-        JSON.parse(typeof info?.LiveNodes === "string" ? info.LiveNodes : "{}") as Record<string, { capacity?: number }>,
+        JSON.parse(typeof info?.LiveNodes === "string" ? info.LiveNodes : "{}") as Record<
+          string,
+          { capacity?: number }
+        >,
       );
       const withStorage = live.filter((node) => (node.capacity ?? 0) > 0).length;
       if (
