@@ -10,8 +10,8 @@
 #                                                hive-standalone-metastore-3.1.3-bin.tar.gz: lib/, schema scripts,
 #                                                schematool), and jdbc/ with the MySQL Connector/J the platform pins
 #                                                (components/mysql/driver.ts); it runs on the Hadoop jars above
-#   MariaDB (Debian's mariadb-server-core and mariadb-client-core, installed with apt-get when missing: the
-#   server binaries without any system service; the suite starts mariadbd itself in a temp dir)
+#   MariaDB (Debian's mariadb-server-core, mariadb-client-core and mariadb-client, installed with apt-get when
+#   missing: the server and clients without any system service; the suite starts mariadbd itself in a temp dir)
 #
 # Every Maven jar is checked against tools/services/<part>/sha256.txt (all files, nothing more, nothing less);
 # the two other downloads against the SHA-256 pinned below and in driver.ts. Go modules are checked against the
@@ -40,7 +40,7 @@ HADOOP_VERSION="3.4.1"      # tools/services/hadoop/pom.xml
 HIVE_VERSION="3.1.3"
 # SHA-256 of hive-standalone-metastore-3.1.3-bin.tar.gz, computed from the file whose SHA-1 matched Central's .sha1
 HIVE_TARBALL_SHA256="83ddf76717eeb789091d845c069a631c25cad561c3d31ec0843a1ddf21f29409"
-MARIADB_PACKAGES=(mariadb-server-core mariadb-client-core)
+MARIADB_PACKAGES=(mariadb-server-core mariadb-client-core mariadb-client)
 MAVEN_REPOSITORY="https://repo1.maven.org/maven2"
 MAVEN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 # ------------------------------------------------------------------------------------------------------------
@@ -294,15 +294,15 @@ build_mariadb() {
     dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]} > 0)); then
-    # The -core packages hold mariadbd, mariadb-install-db and the mariadb client, and no init script or unit:
-    # installing them starts nothing (mariadb-server would start the system service).
+    # mariadbd, mariadb-install-db, the mysql and mysqladmin clients (the platform's scripts call both), and no
+    # init script or unit: installing them starts nothing (mariadb-server would start the system service).
     log "== mariadb: apt-get install -y --no-install-recommends ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
       { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; } ||
       die "apt-get could not install ${missing[*]}"
   fi
-  for p in mariadbd mariadb-install-db mariadb; do
+  for p in mariadbd mariadb-install-db mysql mysqladmin; do
     command -v "$p" >/dev/null 2>&1 || [[ -x "/usr/sbin/$p" ]] || die "$p not found after installing ${MARIADB_PACKAGES[*]}"
   done
   local version

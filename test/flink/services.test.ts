@@ -12,11 +12,20 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { s3Grants } from "../../components/state/minioAccess";
-import { delay, ProcessGroup, runToCompletion } from "./support/processes";
+import {
+  delay,
+  isLoopback,
+  networkInterfaces,
+  ProcessGroup,
+  runToCompletion,
+  tcpListeners,
+} from "./support/processes";
 import { MinioService, S3Identity, startMinio } from "./support/services/minio";
 import { HdfsService, startHdfs } from "./support/services/hdfs";
+import { HiveMetastoreService, startHiveMetastore } from "./support/services/hiveMetastore";
+import { MariaDbService, startMariaDb } from "./support/services/mariadb";
 import { renderStack, StackObjects } from "./support/renderStack";
-import { baseEnv, javaCommand, libClasspath } from "./support/services/toolchain";
+import { baseEnv, generatedSecret, javaCommand, libClasspath } from "./support/services/toolchain";
 import { startZooKeeper } from "./support/services/zookeeper";
 import { listedKeys, S3RequestOptions, S3Response, s3Request } from "./support/services/s3";
 
@@ -25,6 +34,18 @@ const PATH_PREFIX = "flink";
 // The platform's grants for two consumer namespaces, the Hive warehouse shared by both and the history server's
 // archives in the platform namespace (components/platformArgs.ts).
 const GRANTS = s3Grants(["flink", "flink-jobs"], PATH_PREFIX, ["warehouse"], { flink: ["completed-jobs"] });
+
+/**
+ * Every listening socket is on loopback, but for the ports in `wildcard` (servers or settings of the platform that
+ * bind every interface), which must then be the wildcard address: nothing listens on any other address.
+ */
+function assertLoopbackOnly(wildcard: readonly number[], what: string): void {
+  const others = tcpListeners().filter((l) => !isLoopback(l.address));
+  const unexpected = others.filter(
+    (l) => !wildcard.includes(l.port) || !["0.0.0.0", "::"].includes(l.address),
+  );
+  assert.deepStrictEqual(unexpected, [], `${what}: listening beyond loopback`);
+}
 
 /** MinIO answered 403 AccessDenied (not a missing object, not a connection error). */
 function assertDenied(response: S3Response, what: string): void {
@@ -38,6 +59,12 @@ describe("backing services, run for real", function () {
   const timings: string[] = [];
 
   before(function () {
+    // Every server below may bind any address it likes: only loopback exists here.
+    assert.deepStrictEqual(
+      networkInterfaces(),
+      ["lo"],
+      "run this suite in a network namespace with only loopback: scripts/in-netns.sh npx mocha ...",
+    );
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "flink-services-"));
     group = new ProcessGroup({ logDir: path.join(workDir, "logs") });
   });
@@ -59,9 +86,10 @@ describe("backing services, run for real", function () {
     before(async function () {
       minio = await startMinio({ group, workDir, bucket: BUCKET, grants: GRANTS });
       timings.push(`minio ${minio.startMs} ms (setup ${minio.setupMs} ms)`);
+      assertLoopbackOnly([], "MinIO");
     });
 
-    after(() => minio.stop());
+    after(async () => minio?.stop());
 
     it("created the bucket and one user per namespace, asked of MinIO as root", async function () {
       const buckets = await minio.mc(minio.root, ["ls", "s3"]);
@@ -233,6 +261,11 @@ describe("backing services, run for real", function () {
         imageEnv: await zookeeperEnv(3),
       });
       timings.push(`zookeeper ensemble of 3 ${zk.startMs} ms`);
+      // The platform's quorumListenOnAllIPs=true binds the quorum and election ports on every interface.
+      assertLoopbackOnly(
+        zk.servers.flatMap((s) => [s.quorumPort, s.electionPort]),
+        "ZooKeeper ensemble",
+      );
       try {
         const modes = Object.values(await zk.modes()).sort();
         assert.deepStrictEqual(modes, ["follower", "follower", "leader"]);
@@ -279,9 +312,10 @@ describe("backing services, run for real", function () {
     before(async function () {
       hdfs = await startHdfs({ group, workDir, dataNodes: 2, replication: 2, baseDirectory: "/flink" });
       timings.push(`hdfs (NameNode + 2 DataNodes) ${hdfs.startMs} ms (base directory ${hdfs.setupMs} ms)`);
+      assertLoopbackOnly([], "HDFS");
     });
 
-    after(() => hdfs.stop());
+    after(async () => hdfs?.stop());
 
     it("created the platform's base directory, owned by flink", async function () {
       const stat = await hdfs.dfs("flink", ["-stat", "%F %u %g", "/flink"]);
@@ -323,6 +357,86 @@ describe("backing services, run for real", function () {
       const cat = await hdfs.dfs("flink", ["-cat", "/flink/probe.txt"]);
       assert.strictEqual(cat.code, 0, cat.output);
       assert.match(cat.output, /^checkpoint bytes \d+$/m);
+    });
+  });
+
+  describe("MariaDB and the Hive metastore, set up the platform's way", function () {
+    let mariadb: MariaDbService;
+    let hdfs: HdfsService;
+    let metastore: HiveMetastoreService;
+    // The platform's defaults: hive.database metastore, hive.user hive; the warehouse below storage.pathPrefix.
+    const account = { database: "metastore", user: "hive", password: generatedSecret(32) };
+
+    before(async function () {
+      mariadb = await startMariaDb({ group, workDir, databases: [account.database] });
+      timings.push(`mariadb ${mariadb.startMs} ms (install-db ${mariadb.installMs} ms)`);
+      hdfs = await startHdfs({ group, workDir, name: "hive-hdfs", baseDirectory: "/flink" });
+    });
+
+    after(async function () {
+      await metastore?.stop();
+      await hdfs?.stop();
+      await mariadb?.stop();
+    });
+
+    it("MariaDB: the platform's database Job creates the metastore's database and user, and runs again", async function () {
+      for (const run of [1, 2]) {
+        const job = await mariadb.ensureDatabase(account);
+        assert.strictEqual(job.code, 0, `run ${run}: ${job.log}`);
+        assert.match(job.log, /database metastore and user hive are in place/);
+      }
+      const own = await mariadb.sql(account, "SELECT CURRENT_USER(); SHOW DATABASES;");
+      assert.strictEqual(own.code, 0, own.output);
+      assert.match(own.output, /^hive@%$/m);
+      assert.match(own.output, /^metastore$/m);
+      assert.doesNotMatch(own.output, /^mysql$/m, "the metastore's user sees the server's own tables");
+      const other = await mariadb.sql(account, "SELECT COUNT(*) FROM mysql.user;");
+      assert.notStrictEqual(other.code, 0, other.output);
+      assert.match(other.output, /denied/i);
+      assert.match(mariadb.version, /MariaDB/);
+    });
+
+    it("metastore: the first start creates the schema (-info finds none, -initSchema runs), and thrift serves", async function () {
+      const warehouseUri = `${hdfs.defaultFS}/flink/warehouse`;
+      metastore = await startHiveMetastore({
+        group,
+        workDir,
+        db: { host: mariadb.host, port: mariadb.port, ...account },
+        warehouseUri,
+        hadoopConfDir: hdfs.clientConfDir,
+      });
+      timings.push(`hive metastore ${metastore.startMs} ms (schema init ${metastore.schemaMs} ms)`);
+      // Hive 3.1.3's thrift server has no bind address: it listens on every interface (of this namespace).
+      assertLoopbackOnly([metastore.port], "MariaDB, HDFS and the Hive metastore");
+      assert.strictEqual(metastore.schemaInitialized, true, "-initSchema did not run on an empty database");
+      const site = path.join(metastore.confDir, "hive-site.xml");
+      assert.strictEqual(fs.statSync(site).mode & 0o777, 0o400);
+      assert.doesNotMatch(fs.readFileSync(site, "utf8"), /@METASTORE_DB_PASSWORD@/);
+
+      const info = await metastore.info();
+      assert.strictEqual(info.code, 0, info.output);
+      assert.match(info.output, /Metastore schema version:\s+3\.1\.0/);
+      assert.match(info.output, /Hive distribution version:\s+3\.1\.0/);
+      const tables = await mariadb.sql(account, "SELECT SCHEMA_VERSION FROM VERSION;");
+      assert.match(tables.output, /^3\.1\.0$/m, tables.output);
+
+      assert.ok((await metastore.client.getAllDatabases()).includes("default"));
+      await metastore.client.createDatabase("suite_probe", "made through thrift by the services test");
+      const db = await metastore.client.getDatabase("suite_probe");
+      assert.strictEqual(db.locationUri, `${warehouseUri}/suite_probe.db`);
+      // The metastore made the database's folder on HDFS, as flink.
+      const stat = await hdfs.dfs("flink", ["-stat", "%F %u", "/flink/warehouse/suite_probe.db"]);
+      assert.match(stat.output, /^directory flink$/m, stat.output);
+    });
+
+    it("metastore: a second start keeps the schema (-info succeeds, no -initSchema) and what it held", async function () {
+      assert.ok(metastore, "the metastore did not start");
+      await metastore.restart();
+      assert.strictEqual(metastore.schemaInitialized, false, "the second start ran -initSchema again");
+      const databases = await metastore.client.getAllDatabases();
+      assert.ok(databases.includes("suite_probe"), `lost the database made before: ${databases.join(", ")}`);
+      const info = await metastore.info();
+      assert.match(info.output, /Metastore schema version:\s+3\.1\.0/);
     });
   });
 });

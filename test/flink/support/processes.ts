@@ -17,13 +17,17 @@ export interface StartOptions {
   readonly cwd?: string;
   /** Folder of `<name>.log` (created). Default: the group's log folder. */
   readonly logDir?: string;
+  /** Written to the process's standard input, which is then closed (how secrets reach a client). Default: none. */
+  readonly stdin?: string;
 }
 
 export interface RunningProcess {
   readonly name: string;
   readonly pid: number;
-  /** stdout and stderr, interleaved as written. */
+  /** stdout and stderr, interleaved as written (appended to, when a process of the same name ran before). */
   readonly logFile: string;
+  /** Byte offset in logFile where this process's output begins. */
+  readonly logOffset: number;
   /** The command line, for messages (arguments are never secrets: those go in the environment). */
   readonly commandLine: string;
   /** Date.now() when spawned. */
@@ -69,14 +73,20 @@ export function startProcess(
   const logFile = path.join(options.logDir, `${name.replace(/[^\w.-]/g, "_")}.log`);
   const commandLine = [command, ...args].join(" ");
   const fd = fs.openSync(logFile, "a");
+  const logOffset = fs.fstatSync(fd).size;
   fs.writeSync(fd, `# ${new Date().toISOString()} ${commandLine}\n`);
   let child: ChildProcess;
   try {
     child = spawn(command, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ["ignore", fd, fd],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", fd, fd],
     });
+    if (options.stdin !== undefined && child.stdin) {
+      // A process that exits without reading its input must not fail the test process with EPIPE.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(options.stdin);
+    }
   } finally {
     fs.closeSync(fd);
   }
@@ -121,6 +131,7 @@ export function startProcess(
     name,
     pid,
     logFile,
+    logOffset,
     commandLine,
     startedAt,
     exited,
@@ -323,7 +334,16 @@ export async function waitForPort(
   await poll(`waiting for ${host}:${port} to accept connections`, timeoutMs, () => tryConnect(host, port), p);
 }
 
-/** Wait until a line of the process's log matches `pattern`; returns the match. */
+/** What this process wrote to its log (not what an earlier process of the same name did). */
+export function logOf(p: RunningProcess): string {
+  try {
+    return fs.readFileSync(p.logFile).subarray(p.logOffset).toString("utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** Wait until the output of this process matches `pattern`; returns the match. */
 export async function waitForLog(
   p: RunningProcess,
   pattern: RegExp,
@@ -333,10 +353,9 @@ export async function waitForLog(
   await poll(
     `waiting for /${pattern.source}/ in the log of ${p.name}`,
     timeoutMs,
-    async () => {
-      const text = await fs.promises.readFile(p.logFile, "utf8").catch(() => "");
-      match = text.match(pattern);
-      return match ? true : "";
+    () => {
+      match = logOf(p).match(pattern);
+      return Promise.resolve(match ? true : "");
     },
     p,
   );
@@ -369,7 +388,7 @@ export async function runToCompletion(
 ): Promise<{ code: number | null; log: string; process: RunningProcess }> {
   const p = group.start(name, command, args, options);
   const code = await waitForExit(p, options.timeoutMs);
-  return { code, log: fs.readFileSync(p.logFile, "utf8"), process: p };
+  return { code, log: logOf(p), process: p };
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick). */
@@ -413,4 +432,58 @@ export function delay(ms: number, unref = false): Promise<void> {
       timer.unref();
     }
   });
+}
+
+/** A listening TCP socket of this network namespace. */
+export interface TcpListener {
+  /** Dotted IPv4 or IPv6 (`::` for any, `::1` for loopback). */
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Decode a /proc/net/tcp{,6} address: 32-bit words in host (little-endian) order. */
+function procAddress(hex: string): string {
+  const words = hex.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  if (bytes.length === 4) {
+    return bytes.join(".");
+  }
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) {
+    return `::ffff:${bytes.slice(12).join(".")}`;
+  }
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16));
+  const text = groups.join(":");
+  return text === "0:0:0:0:0:0:0:0" ? "::" : text === "0:0:0:0:0:0:0:1" ? "::1" : text;
+}
+
+/** Every listening TCP socket in this process's network namespace (from /proc/net/tcp and tcp6). */
+export function tcpListeners(): TcpListener[] {
+  const result: TcpListener[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").slice(1) : [];
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      // st 0A is LISTEN.
+      if (fields.length > 3 && fields[3] === "0A") {
+        const [address, port] = fields[1].split(":");
+        result.push({ address: procAddress(address), port: parseInt(port, 16) });
+      }
+    }
+  }
+  return result;
+}
+
+/** Whether an address is a loopback one. */
+export function isLoopback(address: string): boolean {
+  return /^127\./.test(address) || address === "::1" || /^::ffff:127\./.test(address);
+}
+
+/** The network interfaces of this process's network namespace (from /proc/net/dev, which follows it). */
+export function networkInterfaces(): string[] {
+  return fs
+    .readFileSync("/proc/net/dev", "utf8")
+    .split("\n")
+    .slice(2)
+    .map((line) => line.split(":")[0].trim())
+    .filter(Boolean);
 }
