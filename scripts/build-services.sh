@@ -76,7 +76,7 @@ done
 JAVA_VERSION="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p')"
 
 # --cold: every cache this script uses lives in one temp dir for this run.
-MAVEN_ARGS=(-B -ntp -q --strict-checksums -Dstyle.color=never)
+MAVEN_ARGS=(-B -ntp -q --strict-checksums)
 DOWNLOADS="$OUT/cache"
 if [[ "$COLD" == 1 ]]; then
   COLD_DIR="$(mktemp -d /tmp/build-services-cold.XXXXXX)"
@@ -180,8 +180,9 @@ build_minio() {
 maven_lib() {
   local part="$1" dest="$2" list="$SRC/$1/sha256.txt" tmp
   tmp="$(mktemp -d "$OUT/.$part.XXXXXX")"
+  # Maven 3.8's console writes colour resets even with -B -q; they are dropped from what it prints.
   mvn "${MAVEN_ARGS[@]}" -f "$SRC/$part/pom.xml" "$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
-    -DincludeScope=runtime -DoutputDirectory="$tmp" >&2
+    -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 | sed -e $'s/\x1b\\[[0-9;]*m//g' >&2
   if [[ "$UPDATE_SUMS" == 1 ]]; then
     (cd "$tmp" && find . -maxdepth 1 -type f -name '*.jar' -printf '%f\0' | LC_ALL=C sort -z | xargs -0 sha256sum) >"$list"
     log "   wrote $list ($(wc -l <"$list") jars): review and commit it"
