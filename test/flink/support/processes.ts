@@ -110,7 +110,9 @@ export function startProcess(
   });
   if (child.pid === undefined) {
     // spawn failed (no such file, not executable); the error event follows on the next tick.
-    throw new Error(`${name}: could not start ${command}${spawnError ? `: ${spawnError.message}` : ""}`);
+    throw new Error(
+      `${name}: could not start ${command} (${spawnError ? spawnError.message : "not found, or not executable"})`,
+    );
   }
   const pid = child.pid;
   const startedAt = Date.now();
