@@ -14,7 +14,7 @@ export type ExporterKind = "minio" | "zookeeper" | "mysqld-exporter";
 export const EXPORTERS: Readonly<Record<ExporterKind, { readonly path: string; readonly title: string }>> = {
   // The S3 port serves cluster-wide metrics here; needs MINIO_PROMETHEUS_AUTH_TYPE=public (no bearer token).
   minio: { path: "/minio/v2/metrics/cluster", title: "MinIO" },
-  // metricsProvider.className=...PrometheusMetricsProviderFactory with metricsProvider.httpPort (7000 by convention).
+  // metricsProvider.className=...PrometheusMetricsProvider with metricsProvider.httpPort (7000 by convention).
   zookeeper: { path: "/metrics", title: "ZooKeeper" },
   // prom/mysqld-exporter next to the server (port 9104 by convention).
   "mysqld-exporter": { path: "/metrics", title: "MySQL" },

@@ -30,6 +30,9 @@ export interface ZooKeeperArgs {
 }
 
 /** `ZOO_SERVERS` for an ensemble: `server.<id>=<pod>.<headless>...:2888:3888;2181`, ids from 1. */
+/** ZooKeeper's Prometheus metrics provider, in zookeeper-prometheus-metrics of the image's lib/. */
+export const ZOOKEEPER_METRICS_PROVIDER = "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider";
+
 export function zooServers(name: string, namespace: string, replicas: number): string {
   return Array.from(
     { length: replicas },
@@ -113,7 +116,9 @@ export class ZooKeeper extends pulumi.ComponentResource {
                 name: "ZOO_CFG_EXTRA",
                 value: [
                   "quorumListenOnAllIPs=true",
-                  "metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProviderFactory",
+                  // The provider class of zookeeper-prometheus-metrics (ZooKeeper's admin guide); 3.9.4 exits with
+                  // "metrics provider class was not found" on any other name.
+                  `metricsProvider.className=${ZOOKEEPER_METRICS_PROVIDER}`,
                   `metricsProvider.httpPort=${ZOOKEEPER_METRICS_PORT}`,
                 ].join(" "),
               },

@@ -165,7 +165,7 @@ describe("durable state and HA", () => {
           { Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: ["arn:aws:s3:::flink"] },
           {
             Effect: "Allow",
-            Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+            Action: ["s3:ListBucket"],
             Resource: ["arn:aws:s3:::flink"],
             Condition: {
               StringLike: {

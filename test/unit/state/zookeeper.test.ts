@@ -24,6 +24,11 @@ describe("durable state and HA", () => {
         /^server\.1=zookeeper-0\.zookeeper-headless\.flink\.svc:2888:3888;2181 server\.2=/,
       );
       assert.strictEqual(env.ZOO_4LW_COMMANDS_WHITELIST, "ruok,srvr,mntr");
+      // ZooKeeper 3.9.4 exits on an unknown provider class: the class of zookeeper-prometheus-metrics, exactly.
+      assert.match(
+        env.ZOO_CFG_EXTRA,
+        /(^| )metricsProvider\.className=org\.apache\.zookeeper\.metrics\.prometheus\.PrometheusMetricsProvider( |$)/,
+      );
       assert.match(container.livenessProbe.exec.command[2], /echo ruok/);
       const headless = ofType(resources, "kubernetes:core/v1:Service").find(
         (s) => s.inputs.metadata.name === "zookeeper-headless",
