@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { FLINK_RELEASES } from "../../../components/flink/versions";
 import { FlinkRest } from "./flinkRest";
-import { localFlinkConfiguration, LocalSettings } from "./localConfig";
+import { applicationJar, localFlinkConfiguration, LocalSettings } from "./localConfig";
 import { LocalImage, LocalPod, NamespaceObjects, startLocalPod } from "./localPod";
 import { operatorEffectiveConfiguration } from "./operatorConfig";
 import {
@@ -143,7 +143,12 @@ export class LocalFlinkCluster {
     const job = this.args.deployment.inputs.spec.job;
     const jobArgs: string[] = [];
     if (job) {
-      // The operator's standalone application arguments (CmdStandaloneJobManagerDecorator).
+      // The operator's standalone application arguments (CmdStandaloneJobManagerDecorator), and the job jar of
+      // localConfig.ts rule 6.
+      const jar = applicationJar(this.effective);
+      if (jar) {
+        jobArgs.push("--jars", jar);
+      }
       if (job.entryClass) {
         jobArgs.push("--job-classname", job.entryClass);
       }

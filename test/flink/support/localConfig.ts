@@ -18,9 +18,9 @@
  *    caller gives each process its own for those keys.
  * 5. External endpoints that cannot be reached from this sandbox (an external S3 endpoint such as AWS) point at the
  *    suite's own MinIO.
- * 6. An application's `pipeline.jars` of `local://` (read by Kubernetes application mode) becomes
- *    `pipeline.classpaths` of `file://` for a standalone application JobManager: what operator 1.15.0 itself does
- *    for standalone mode (`FlinkConfigBuilder.getStandaloneJarURI`).
+ * 6. An application's `pipeline.jars` of `local://` (the job jar that Kubernetes application mode reads from
+ *    the image) is handed to the standalone application JobManager as its `--jars` argument instead, the way
+ *    Flink's standalone application mode takes a job jar (applicationJar() gives it).
  */
 
 export interface LocalSettings {
@@ -93,11 +93,15 @@ export function localFlinkConfiguration(
     conf["s3.endpoint"] = settings.s3Endpoint;
     changes.push(`s3.endpoint ${endpoint} -> ${settings.s3Endpoint} (rule 5)`);
   }
-  const jars = conf["pipeline.jars"];
-  if (jars?.startsWith("local://")) {
+  if (applicationJar(conf)) {
+    changes.push(`pipeline.jars ${conf["pipeline.jars"]} -> the standalone entrypoint's --jars (rule 6)`);
     delete conf["pipeline.jars"];
-    conf["pipeline.classpaths"] = jars.replace(/^local:\/\//, "file://");
-    changes.push(`pipeline.jars ${jars} -> pipeline.classpaths (rule 6)`);
   }
   return { conf, changes };
+}
+
+/** Rule 6: the path of an application's `local://` job jar in the image, or undefined. */
+export function applicationJar(conf: Readonly<Record<string, string>>): string | undefined {
+  const jars = conf["pipeline.jars"];
+  return jars?.startsWith("local://") ? jars.slice("local://".length) : undefined;
 }

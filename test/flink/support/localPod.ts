@@ -293,26 +293,30 @@ export function mountScript(
       `mount -t overlay overlay -o ${q(`lowerdir=${folder},upperdir=${layer}/upper,workdir=${layer}/work`)} ${q(imagePath)}`,
     );
   }
-  // Shallow mounts first, so a deeper one (a file inside a mounted folder) lands on top.
-  const mounts = [...(container.volumeMounts ?? [])].sort(
-    (a, b) => a.mountPath.split("/").length - b.mountPath.split("/").length,
-  );
-  for (const mount of mounts) {
+  // Shallow mounts first, so a deeper one (a file inside a mounted folder) lands on top; a mount over a folder
+  // that holds the pod's own files (the gateway's emptyDir on /tmp, where the suite's work folder is) comes last,
+  // once every source has been bound.
+  const hides = (mount: VolumeMount) =>
+    (pod.hostsFile + "/").startsWith(mount.mountPath.replace(/\/?$/, "/"));
+  const depth = (mount: VolumeMount) => mount.mountPath.split("/").length;
+  const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => depth(a) - depth(b));
+  const volumeLines = (mount: VolumeMount): string[] => {
     const dir = pod.volumes.get(mount.name);
     if (!dir) {
       throw new Error(`container ${container.name} mounts volume ${mount.name}, which the pod does not have`);
     }
     const source = mount.subPath ? path.join(dir, mount.subPath) : dir;
-    if (mount.subPath && fs.existsSync(source) && fs.statSync(source).isFile()) {
-      lines.push(`mkdir -p ${q(path.dirname(mount.mountPath))}`, `touch ${q(mount.mountPath)}`);
-    } else {
-      lines.push(`mkdir -p ${q(mount.mountPath)}`);
-    }
-    lines.push(`mount --bind ${q(source)} ${q(mount.mountPath)}`);
+    const result =
+      mount.subPath && fs.existsSync(source) && fs.statSync(source).isFile()
+        ? [`mkdir -p ${q(path.dirname(mount.mountPath))}`, `touch ${q(mount.mountPath)}`]
+        : [`mkdir -p ${q(mount.mountPath)}`];
+    result.push(`mount --bind ${q(source)} ${q(mount.mountPath)}`);
     if (mount.readOnly) {
-      lines.push(`mount -o remount,bind,ro ${q(mount.mountPath)}`);
+      result.push(`mount -o remount,bind,ro ${q(mount.mountPath)}`);
     }
-  }
+    return result;
+  };
+  lines.push(...mounts.filter((m) => !hides(m)).flatMap(volumeLines));
   lines.push(`mount --bind ${q(pod.hostsFile)} /etc/hosts`);
   if (image.users && image.users.length > 0) {
     fs.mkdirSync(layerDir, { recursive: true });
@@ -330,6 +334,7 @@ export function mountScript(
     );
     lines.push(`mount --bind ${q(passwd)} /etc/passwd`, `mount --bind ${q(group)} /etc/group`);
   }
+  lines.push(...mounts.filter(hides).flatMap(volumeLines));
   return lines;
 }
 

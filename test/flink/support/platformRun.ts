@@ -158,6 +158,40 @@ export class PlatformRun {
     });
   }
 
+  /**
+   * A Flink process the platform runs itself (the SQL Gateway, the history server) from its rendered Deployment.
+   * Its JMX exporter's port (the `metrics` container port, in JVM_ARGS) is the one port such a pod shares with
+   * every Flink pod (9249): it gets its own on the shared loopback when taken (localConfig.ts rule 4).
+   */
+  async flinkProcess(
+    namespace: string,
+    name: string,
+  ): Promise<{ pod: LocalPod; httpPort: number; metricsPort: number }> {
+    const object = this.objects.get("Deployment", namespace, name);
+    const container = object.inputs.spec.template.spec.containers[0];
+    const portOf = (portName: string) => {
+      const port = (container.ports ?? []).find((p: { name: string }) => p.name === portName)?.containerPort;
+      if (!port) {
+        throw new Error(`Deployment ${name} has no container port ${portName}`);
+      }
+      return Number(port);
+    };
+    const httpPort = this.ports.take(portOf("http"));
+    if (httpPort !== portOf("http")) {
+      throw new Error(`port ${portOf("http")} of ${name} is taken by another pod`);
+    }
+    const rendered = portOf("metrics");
+    const metricsPort = this.ports.take(rendered);
+    const jvmArgs = (container.env ?? []).find((e: { name: string }) => e.name === "JVM_ARGS")?.value as
+      string | undefined;
+    const overrides: Record<string, string> =
+      jvmArgs && metricsPort !== rendered
+        ? { JVM_ARGS: jvmArgs.replace(`=${rendered}:`, `=${metricsPort}:`) }
+        : {};
+    const pod = await this.pod("Deployment", namespace, name, { [String(container.name)]: overrides });
+    return { pod, httpPort, metricsPort };
+  }
+
   /** Stop every process this run started, by PID, and remove the work folder unless KEEP_REAL_FLINK_RUNS is set. */
   async stop(): Promise<void> {
     await this.processes.stopAll();

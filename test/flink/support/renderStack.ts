@@ -111,7 +111,32 @@ export async function renderStack(
 
 /** The rendered objects of one stack, found by kind and name. */
 export class StackObjects {
-  constructor(readonly objects: readonly RenderedObject[]) {}
+  private readonly made: RenderedObject[] = [];
+
+  constructor(private readonly rendered: readonly RenderedObject[]) {}
+
+  /** What the platform rendered, then what the suite made as a user would beforehand (addSecret). */
+  get objects(): readonly RenderedObject[] {
+    return [...this.rendered, ...this.made];
+  }
+
+  /** A Secret the user creates beforehand (an external store's credentials); merged into one of that name. */
+  addSecret(namespace: string, name: string, stringData: Record<string, string>): void {
+    const existing = this.made.find(
+      (o) => o.kind === "Secret" && o.namespace === namespace && o.name === name,
+    );
+    if (existing) {
+      Object.assign(existing.inputs.stringData, stringData);
+      return;
+    }
+    this.made.push({
+      type: "kubernetes:core/v1:Secret",
+      kind: "Secret",
+      namespace,
+      name,
+      inputs: { kind: "Secret", metadata: { namespace, name }, stringData: { ...stringData } },
+    });
+  }
 
   all(kind: string): RenderedObject[] {
     return this.objects.filter((o) => o.kind === kind);

@@ -5,7 +5,7 @@
  * these run with `npm test`.
  */
 import * as assert from "assert";
-import { localFlinkConfiguration } from "../../flink/support/localConfig";
+import { applicationJar, localFlinkConfiguration } from "../../flink/support/localConfig";
 import {
   operatorDefaults,
   operatorEffectiveConfiguration,
@@ -160,13 +160,12 @@ describe("real-Flink suite: the local changes (localConfig.ts)", () => {
     );
   });
 
-  it("turns an application's local:// jar into the standalone class path, as the operator does", () => {
-    const { conf } = localFlinkConfiguration(
-      { "pipeline.jars": "local:///opt/flink/examples/a.jar" },
-      { role: "jobmanager" },
-    );
-    assert.strictEqual(conf["pipeline.classpaths"], "file:///opt/flink/examples/a.jar");
+  it("hands an application's local:// jar to the standalone entrypoint instead of the configuration", () => {
+    const rendered = { "pipeline.jars": "local:///opt/flink/examples/a.jar" };
+    const { conf } = localFlinkConfiguration(rendered, { role: "jobmanager" });
     assert.strictEqual(conf["pipeline.jars"], undefined);
+    assert.strictEqual(applicationJar(rendered), "/opt/flink/examples/a.jar");
+    assert.strictEqual(applicationJar({ "pipeline.jars": "https://x/a.jar" }), undefined);
   });
 });
 

@@ -40,6 +40,8 @@ export interface HdfsOptions {
   readonly baseDirectory?: string;
   /** Prefix of the process names (default `hdfs`). */
   readonly name?: string;
+  /** The NameNode's RPC port (default: a free one); the suite gives it the rendered 8020. */
+  readonly rpcPort?: number;
 }
 
 export interface HdfsService {
@@ -172,7 +174,7 @@ export async function startHdfs(options: HdfsOptions): Promise<HdfsService> {
   const replication = options.replication ?? 1;
   const baseDirectory = options.baseDirectory ?? "/flink";
   const base = freshDir(options.workDir, name);
-  const rpcPort = await freePort();
+  const rpcPort = options.rpcPort ?? (await freePort());
   const httpPort = await freePort();
   const defaultFS = `hdfs://127.0.0.1:${rpcPort}`;
   const binDir = freshDir(base, "bin");

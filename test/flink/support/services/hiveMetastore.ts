@@ -45,6 +45,8 @@ export interface HiveMetastoreOptions {
   readonly hadoopConfDir?: string;
   /** Name of the server process (default `hive-metastore`). */
   readonly name?: string;
+  /** Thrift port (default: a free one); the suite gives it the rendered 9083. */
+  readonly port?: number;
 }
 
 export interface HiveMetastoreService {
@@ -84,7 +86,7 @@ export async function startHiveMetastore(options: HiveMetastoreOptions): Promise
   const home = built("hive-metastore");
   const confDir = freshDir(dir, "conf");
   const binDir = freshDir(dir, "bin");
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
 
   // hive-site.xml: the platform's template, completed by the platform's render script.
   const template = path.join(dir, "hive-site.xml.template");

@@ -3,7 +3,9 @@
  * real metastore for its databases and to create one, so that tests see the metastore answer rather than its port
  * being open. Field ids and types are those of hive_metastore.thrift (Hive 3.1): ThriftHiveMetastore's
  * get_all_databases(), get_database(1: string name), create_database(1: Database database), and Database's
- * 1: name, 2: description, 3: locationUri, 4: parameters.
+ * 1: name, 2: description, 3: locationUri, 4: parameters; get_all_tables(1: string db_name) and
+ * get_table(1: string dbname, 2: string tbl_name), of whose Table it reads 1: tableName, 2: dbName, 3: owner,
+ * 7: sd (StorageDescriptor, 2: location) and 12: tableType.
  */
 import * as net from "net";
 
@@ -260,4 +262,48 @@ export class MetastoreClient {
       throw new Error(error);
     }
   }
+
+  /** Names of the tables of a database. */
+  async getAllTables(database: string): Promise<string[]> {
+    const result = await call(this.host, this.port, "get_all_tables", (w) => {
+      w.field(T.STRING, 1);
+      w.string(database);
+    });
+    const error = resultError(result, { 1: "MetaException" });
+    if (error) {
+      throw new Error(error);
+    }
+    return result.get(0) as string[];
+  }
+
+  /** One table: its owner, type and storage location. */
+  async getTable(database: string, table: string): Promise<MetastoreTableInfo> {
+    const result = await call(this.host, this.port, "get_table", (w) => {
+      w.field(T.STRING, 1);
+      w.string(database);
+      w.field(T.STRING, 2);
+      w.string(table);
+    });
+    const error = resultError(result, { 1: "MetaException", 2: "NoSuchObjectException" });
+    if (error) {
+      throw new Error(error);
+    }
+    const t = result.get(0) as ThriftStruct;
+    const sd = t.get(7) as ThriftStruct | undefined;
+    return {
+      name: t.get(1) as string,
+      database: t.get(2) as string,
+      owner: t.get(3) as string,
+      location: sd?.get(2) as string | undefined,
+      tableType: t.get(12) as string,
+    };
+  }
+}
+
+export interface MetastoreTableInfo {
+  readonly name: string;
+  readonly database: string;
+  readonly owner: string;
+  readonly location?: string;
+  readonly tableType: string;
 }

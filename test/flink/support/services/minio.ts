@@ -39,6 +39,13 @@ export interface MinioOptions {
   readonly port?: number;
   /** Name of the server process (default `minio`). */
   readonly name?: string;
+  /** Root credentials (default: generated). The suite passes the ones the platform rendered in its Secret. */
+  readonly root?: S3Identity;
+  /**
+   * Run the platform's setup script with `grants` here (default true). False when the caller runs the rendered
+   * setup Job itself, as a local pod.
+   */
+  readonly setup?: boolean;
 }
 
 export interface MinioService {
@@ -78,7 +85,7 @@ export async function startMinio(options: MinioOptions): Promise<MinioService> {
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   // Like the platform's generated root credentials (random, 16 and 32 characters, no special characters).
-  const root = { accessKey: generatedSecret(16), secretKey: generatedSecret(32) };
+  const root = options.root ?? { accessKey: generatedSecret(16), secretKey: generatedSecret(32) };
   const bin = minioBinDir();
   const server = options.group.start(
     name,
@@ -143,7 +150,7 @@ export async function startMinio(options: MinioOptions): Promise<MinioService> {
     );
     return { code: result.code, log: result.log, ms: Date.now() - t0 };
   };
-  const first = await runSetup();
+  const first = options.setup === false ? { code: 0, log: "(run by the caller)", ms: 0 } : await runSetup();
   if (first.code !== 0) {
     await server.stop();
     throw new Error(`the platform's MinIO setup script exited with ${first.code}:\n${first.log}`);

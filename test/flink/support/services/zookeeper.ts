@@ -24,6 +24,8 @@ export interface ZooKeeperOptions {
   readonly imageEnv: Readonly<Record<string, string>>;
   /** Prefix of the process names (default `zookeeper`). */
   readonly name?: string;
+  /** Client ports of the servers in id order (default: free ports); the suite gives the first the rendered 2181. */
+  readonly clientPorts?: readonly number[];
 }
 
 export interface ZooKeeperServer {
@@ -157,7 +159,7 @@ export async function startZooKeeper(options: ZooKeeperOptions): Promise<ZooKeep
     fs.writeFileSync(path.join(dir, "data", "myid"), `${id}\n`);
     servers.push({
       id,
-      clientPort: await freePort(),
+      clientPort: options.clientPorts?.[servers.length] ?? (await freePort()),
       quorumPort: await freePort(),
       electionPort: await freePort(),
       metricsPort: await freePort(),
