@@ -222,12 +222,16 @@ mkdir -p "$OUT/kwok"
 } >"$OUT/kwok/stages.yaml"
 
 # Sanity checks: the binaries must report the pinned versions.
-"$BIN/etcd" --version | grep -q "^etcd Version: ${ETCD_VERSION#v}\$" || die "etcd --version does not say ${ETCD_VERSION#v}"
+# Output is captured before grep reads it: with pipefail, `grep -q` closing the pipe
+# early would kill the writer with SIGPIPE and fail a correct build at random.
+etcd_says="$("$BIN/etcd" --version)"
+grep -q "^etcd Version: ${ETCD_VERSION#v}\$" <<<"$etcd_says" || die "etcd --version does not say ${ETCD_VERSION#v}"
 for b in kube-apiserver kube-controller-manager kube-scheduler; do
   got="$("$BIN/$b" --version)"
   [[ "$got" == "Kubernetes $KUBERNETES_VERSION" ]] || die "$b --version printed '$got', expected 'Kubernetes $KUBERNETES_VERSION'"
 done
-"$BIN/kwok" --version | grep -q "${KWOK_VERSION#v}" || die "kwok --version does not mention ${KWOK_VERSION#v}"
+kwok_says="$("$BIN/kwok" --version)"
+grep -q "${KWOK_VERSION#v}" <<<"$kwok_says" || die "kwok --version does not mention ${KWOK_VERSION#v}"
 
 printf '%s\n' "$WANT_STAMP" >"$STAMP"
 

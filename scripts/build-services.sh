@@ -168,9 +168,13 @@ build_minio() {
     mv -f "$OUT/bin/.$m.tmp" "$OUT/bin/$m"
   done
   t2=$SECONDS
-  "$OUT/bin/minio" --version | grep -q "^minio version DEVELOPMENT\.20" || die "minio --version: $("$OUT/bin/minio" --version | head -1)"
-  "$OUT/bin/mc" --version | grep -q "^mc version DEVELOPMENT\.20" || die "mc --version: $("$OUT/bin/mc" --version | head -1)"
-  log "   $("$OUT/bin/minio" --version | head -1); $("$OUT/bin/mc" --version | head -1)"
+  # Captured first, then matched: `cmd | grep -q` under pipefail fails at random when
+  # grep closes the pipe before the writer is done (SIGPIPE).
+  minio_says="$("$OUT/bin/minio" --version)"; minio_says="${minio_says%%$'\n'*}"
+  mc_says="$("$OUT/bin/mc" --version)"; mc_says="${mc_says%%$'\n'*}"
+  [[ "$minio_says" == "minio version DEVELOPMENT.20"* ]] || die "minio --version: $minio_says"
+  [[ "$mc_says" == "mc version DEVELOPMENT.20"* ]] || die "mc --version: $mc_says"
+  log "   $minio_says; $mc_says"
   summary minio "$((t2 - t0))s (download $((t1 - t0))s, compile+link $((t2 - t1))s)"
   printf '%s\n' "$want" >"$STAMPS/minio"
 }
@@ -240,7 +244,7 @@ build_hadoop() {
   rm "$OUT/hadoop/lib/hadoop-hdfs-$HADOOP_VERSION-tests.jar"
   [[ -d "$OUT/hadoop/resources/webapps/hdfs" && -d "$OUT/hadoop/resources/webapps/datanode" ]] ||
     die "no webapps/hdfs or webapps/datanode in hadoop-hdfs-$HADOOP_VERSION-tests.jar"
-  got="$(java -cp "$OUT/hadoop/lib/*" org.apache.hadoop.util.VersionInfo 2>/dev/null | head -1)"
+  got="$(java -cp "$OUT/hadoop/lib/*" org.apache.hadoop.util.VersionInfo 2>/dev/null)"; got="${got%%$'\n'*}"
   [[ "$got" == "Hadoop $HADOOP_VERSION" ]] || die "Hadoop says '$got'"
   log "   $got; $(find "$OUT/hadoop/lib" -name '*.jar' | wc -l) jars"
   summary hadoop "$((SECONDS - t0))s"
@@ -279,7 +283,7 @@ build_hive_metastore() {
   [[ -d "$home/scripts/metastore/upgrade/mysql" ]] || die "no MySQL schema scripts in $tarball"
   # The metastore runs on the Hadoop part's jars (the distribution ships none).
   if [[ -f "$OUT/hadoop/lib/hadoop-common-$HADOOP_VERSION.jar" ]]; then
-    got="$(java -cp "$home/lib/*:$OUT/hadoop/lib/*" org.apache.hadoop.hive.metastore.utils.MetastoreVersionInfo 2>/dev/null | head -1)"
+    got="$(java -cp "$home/lib/*:$OUT/hadoop/lib/*" org.apache.hadoop.hive.metastore.utils.MetastoreVersionInfo 2>/dev/null)"; got="${got%%$'\n'*}"
     [[ "$got" == "Hive $HIVE_VERSION" ]] || die "the metastore says '$got'"
     log "   $got (standalone metastore), Connector/J $driver_version"
   fi
