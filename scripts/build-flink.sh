@@ -326,6 +326,14 @@ build_dist() {
   grep -q "^Version: $v," <<<"$got" || die "Flink $v: bin/flink --version printed '$got'"
   log "   bin/flink --version: $(grep '^Version' <<<"$got")"
 
+  # The official image's files belong to its flink user (uid 9999), which its processes run as: the entrypoint
+  # enables plugins by copying into plugins/, Flink writes log/. The same here, where the real-Flink suite runs
+  # the distribution as that user (as root only: elsewhere the files stay the caller's).
+  if [[ "$(id -u)" == 0 ]]; then
+    chown -R 9999:9999 "$h"
+  else
+    log "   not root: $h stays owned by $(id -un), not by the image's flink user (uid 9999)"
+  fi
   dist_stamp "$v" >"$h/.stamp"
   rm -rf "$home"
   mv "$h" "$home"

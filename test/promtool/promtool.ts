@@ -153,7 +153,10 @@ export function sampleValues(samples: readonly Sample[]): string {
     while (end + 1 < samples.length && samples[end + 1] === samples[i]) {
       end++;
     }
-    const value = samples[i] === null ? "_" : String(samples[i]);
+    const sample = samples[i];
+    // Go's float syntax, which promtool reads: ±Inf, not JavaScript's Infinity.
+    const value =
+      sample === null ? "_" : sample === Infinity ? "+Inf" : sample === -Infinity ? "-Inf" : String(sample);
     // promtool reads `_xN` as N missing samples but `vxN` as N+1 values.
     words.push(
       ...(value === "_" || value === "stale"

@@ -13,6 +13,7 @@ import { buildDashboard } from "../../components/monitoring/grafana";
 import { monitoringWanted } from "../../components/platform";
 import { readStackConfig, stackNames } from "../../stacks/shared/stackFiles";
 import { ofType, RecordedResource, renderRaw } from "../support/mocks";
+import { DashboardQuery, dashboardModelQueries } from "../support/dashboardModel";
 import { substituteGrafanaVariables } from "../support/promql";
 import { ALL_ALERT_CASES } from "./jobAlertCases";
 import { outputSummary, requirePromtool, runPromtool, scratchDir } from "./promtool";
@@ -34,36 +35,6 @@ function dashboardConfigMaps(resources: readonly RecordedResource[]): RecordedRe
   return ofType(resources, CONFIG_MAP).filter(
     (c) => c.inputs.metadata?.labels?.["app.kubernetes.io/component"] === "monitoring",
   );
-}
-
-interface DashboardQuery {
-  readonly where: string;
-  readonly expr: string;
-}
-
-/** The PromQL of a dashboard's JSON model: every panel target, and the selector of every label_values variable. */
-function dashboardQueries(model: any): DashboardQuery[] {
-  const uid = String(model.uid);
-  const queries: DashboardQuery[] = [];
-  let row = "";
-  for (const panel of model.panels ?? []) {
-    if (panel.type === "row") {
-      row = panel.title;
-      continue;
-    }
-    for (const target of panel.targets ?? []) {
-      queries.push({ where: `${uid} / ${row} / ${panel.title} / ${target.refId}`, expr: target.expr });
-    }
-  }
-  for (const variable of model.templating?.list ?? []) {
-    if (variable.type !== "query") {
-      continue;
-    }
-    const match = /^label_values\((.*),\s*[a-zA-Z_][a-zA-Z0-9_]*\)$/s.exec(variable.query);
-    assert.ok(match, `${uid}: variable ${variable.name}: not a label_values(<selector>, <label>) query`);
-    queries.push({ where: `${uid} / variable ${variable.name}`, expr: match[1] });
-  }
-  return queries;
 }
 
 describe("the stacks' rules and every dashboard's queries, under promtool", function () {
@@ -155,7 +126,7 @@ describe("the stacks' rules and every dashboard's queries, under promtool", func
           Object.values(configMap.inputs.data as Record<string, string>).map((json) => JSON.parse(json)),
         );
         assert.ok(dashboards.length > 0, "no dashboard ConfigMap rendered");
-        const queries = dashboards.flatMap(dashboardQueries);
+        const queries = dashboards.flatMap(dashboardModelQueries);
         assert.ok(queries.length >= dashboards.length, "dashboards without queries");
         const problems = parseProblems(queries);
         assert.deepStrictEqual(problems, [], `${problems.length} of ${queries.length} queries do not parse`);
@@ -166,7 +137,7 @@ describe("the stacks' rules and every dashboard's queries, under promtool", func
   // Some dashboards no stack renders yet (a service's appears once a stack scrapes it): check each the program has.
   for (const dashboard of ALL_DASHBOARDS) {
     it(`every query of dashboard ${dashboard.spec.uid} parses with Prometheus' PromQL parser`, () => {
-      const queries = dashboardQueries(buildDashboard(dashboard.spec));
+      const queries = dashboardModelQueries(buildDashboard(dashboard.spec));
       assert.ok(queries.length > 0, "no query");
       const problems = parseProblems(queries);
       assert.deepStrictEqual(problems, [], `${problems.length} of ${queries.length} queries do not parse`);

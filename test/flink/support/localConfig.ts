@@ -17,7 +17,7 @@
  *    Prometheus reporter's 9249, the metric query service's 6170, a second cluster's REST and RPC ports): the
  *    caller gives each process its own for those keys.
  * 5. External endpoints that cannot be reached from this sandbox (an external S3 endpoint such as AWS) point at the
- *    suite's own MinIO.
+ *    suite's own MinIO, with path-style access (the stand-in has no DNS for virtual-hosted bucket names).
  * 6. An application's `pipeline.jars` of `local://` (the job jar that Kubernetes application mode reads from
  *    the image) is handed to the standalone application JobManager as its `--jars` argument instead, the way
  *    Flink's standalone application mode takes a job jar (applicationJar() gives it).
@@ -91,7 +91,8 @@ export function localFlinkConfiguration(
       throw new Error(`the S3 endpoint ${endpoint} is outside this sandbox: give settings.s3Endpoint`);
     }
     conf["s3.endpoint"] = settings.s3Endpoint;
-    changes.push(`s3.endpoint ${endpoint} -> ${settings.s3Endpoint} (rule 5)`);
+    conf["s3.path.style.access"] = "true";
+    changes.push(`s3.endpoint ${endpoint} -> ${settings.s3Endpoint}, path-style access (rule 5)`);
   }
   if (applicationJar(conf)) {
     changes.push(`pipeline.jars ${conf["pipeline.jars"]} -> the standalone entrypoint's --jars (rule 6)`);

@@ -2,19 +2,29 @@
  * Scrapes of the real Flink processes' Prometheus endpoints during a run, labelled as the platform's PodMonitors
  * label them in a cluster (components/monitoring/podMonitors.ts: `namespace`, `pod`, `flink_cluster`,
  * `flink_component`), so the metric names the alerts and dashboards use can be checked against what Flink really
- * serves, and the alert rules evaluated by promtool over the series a real run produced.
+ * serves, and the alert rules evaluated by promtool over the series a real run produced. Like Prometheus, each
+ * scrape also records `up` (1, or 0 when the endpoint did not answer) with the target's labels.
  */
-import { FLINK_CLUSTER_LABEL, FLINK_COMPONENT_LABEL } from "../../../components/monitoring/podMonitors";
+import {
+  FLINK_CLUSTER_LABEL,
+  FLINK_COMPONENT_LABEL,
+  flinkPodMonitorName,
+  prometheusJob,
+} from "../../../components/monitoring/podMonitors";
 import type { LocalFlinkCluster } from "./flinkCluster";
 
 export interface Sample {
-  /** Milliseconds since the recording started. */
+  /** Milliseconds since the recording started (the first target watched). */
   readonly at: number;
   readonly value: number;
 }
 
+/** What serves a series: a Flink process's Prometheus reporter, or the JMX exporter agent of a job service. */
+export type Exporter = "flink" | "jmx-exporter";
+
 export interface RecordedSeries {
   readonly name: string;
+  readonly exporter: Exporter;
   readonly labels: Readonly<Record<string, string>>;
   readonly samples: Sample[];
 }
@@ -43,6 +53,7 @@ export function parseSampleLine(
 }
 
 interface Target {
+  readonly exporter: Exporter;
   readonly url: () => string | undefined;
   readonly labels: () => Record<string, string>;
 }
@@ -50,7 +61,7 @@ interface Target {
 export class MetricRecorder {
   private readonly series = new Map<string, RecordedSeries>();
   private readonly targets: Target[] = [];
-  private readonly started = Date.now();
+  private started = 0;
   private timer?: NodeJS.Timeout;
   /** Scrapes that failed (a process not up yet, or killed on purpose), by URL. */
   readonly failures = new Map<string, number>();
@@ -65,6 +76,7 @@ export class MetricRecorder {
       // pod's replacement would be.
       for (let i = 0; i < 4; i++) {
         this.targets.push({
+          exporter: "flink",
           url: () => {
             const pod = pods()[i];
             return pod && !pod.pod.main.hasExited()
@@ -76,6 +88,10 @@ export class MetricRecorder {
             pod: pods()[i]?.pod.name ?? "",
             [FLINK_CLUSTER_LABEL]: cluster.name,
             [FLINK_COMPONENT_LABEL]: role,
+            job: prometheusJob(cluster.namespace, flinkPodMonitorName(cluster.name)),
+            container: "flink-main-container",
+            endpoint: "metrics",
+            instance: `127.0.0.1:${pods()[i]?.conf["metrics.reporter.prom.port"] ?? ""}`,
           }),
         });
       }
@@ -83,14 +99,42 @@ export class MetricRecorder {
     this.start();
   }
 
-  /** Scrape one process's endpoint with fixed labels (the SQL Gateway's or history server's JMX exporter). */
-  watchEndpoint(url: string, labels: Record<string, string>): void {
-    this.targets.push({ url: () => url, labels: () => labels });
+  /**
+   * Scrape a SQL Gateway's or the history server's JMX exporter, labelled as its PodMonitor labels it
+   * (podMonitors.ts: sqlGatewayPodMonitor, historyServerPodMonitor).
+   */
+  watchJobService(target: {
+    port: number;
+    namespace: string;
+    pod: string;
+    podMonitor: string;
+    component: string;
+    cluster?: string;
+  }): void {
+    const labels: Record<string, string> = {
+      namespace: target.namespace,
+      pod: target.pod,
+      [FLINK_COMPONENT_LABEL]: target.component,
+      ...(target.cluster ? { [FLINK_CLUSTER_LABEL]: target.cluster } : {}),
+      job: prometheusJob(target.namespace, target.podMonitor),
+      endpoint: "metrics",
+      instance: `127.0.0.1:${target.port}`,
+    };
+    const added: Target = {
+      exporter: "jmx-exporter",
+      url: () => `http://127.0.0.1:${target.port}/metrics`,
+      labels: () => labels,
+    };
+    this.targets.push(added);
     this.start();
+    // Scraped at once too: a service started last may be stopped before the next tick.
+    void this.scrape(added, Date.now() - this.started);
   }
 
   private start(): void {
     if (!this.timer) {
+      // From the first scrape, not from when the suite was defined: mocha defines every stack's suite at load.
+      this.started ||= Date.now();
       this.timer = setInterval(() => void this.scrapeAll(), this.intervalMs);
       this.timer.unref();
       void this.scrapeAll();
@@ -99,35 +143,50 @@ export class MetricRecorder {
 
   async scrapeAll(): Promise<void> {
     const at = Date.now() - this.started;
-    await Promise.all(
-      this.targets.map(async (target) => {
-        const url = target.url();
-        if (!url) {
-          return;
-        }
-        try {
-          const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-          const text = await response.text();
-          const extra = target.labels();
-          for (const line of text.split("\n")) {
-            const sample = parseSampleLine(line);
-            if (!sample) {
-              continue;
-            }
-            const labels = { ...sample.labels, ...extra };
-            const key = `${sample.name}${JSON.stringify(Object.entries(labels).sort())}`;
-            let series = this.series.get(key);
-            if (!series) {
-              series = { name: sample.name, labels, samples: [] };
-              this.series.set(key, series);
-            }
-            series.samples.push({ at, value: sample.value });
-          }
-        } catch {
-          this.failures.set(url, (this.failures.get(url) ?? 0) + 1);
-        }
-      }),
-    );
+    await Promise.all(this.targets.map((target) => this.scrape(target, at)));
+  }
+
+  private async scrape(target: Target, at: number): Promise<void> {
+    const url = target.url();
+    if (!url) {
+      // No pod at this position (not started yet, or killed): Prometheus has no target, so no `up` either.
+      return;
+    }
+    const extra = target.labels();
+    let text: string | undefined;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      text = response.ok ? await response.text() : undefined;
+    } catch {
+      text = undefined;
+    }
+    this.add(target.exporter, "up", extra, at, text === undefined ? 0 : 1);
+    if (text === undefined) {
+      this.failures.set(url, (this.failures.get(url) ?? 0) + 1);
+      return;
+    }
+    for (const line of text.split("\n")) {
+      const sample = parseSampleLine(line);
+      if (sample) {
+        this.add(target.exporter, sample.name, { ...sample.labels, ...extra }, at, sample.value);
+      }
+    }
+  }
+
+  private add(
+    exporter: Exporter,
+    name: string,
+    labels: Record<string, string>,
+    at: number,
+    value: number,
+  ): void {
+    const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = { name, exporter, labels, samples: [] };
+      this.series.set(key, series);
+    }
+    series.samples.push({ at, value });
   }
 
   stop(): void {
@@ -137,12 +196,26 @@ export class MetricRecorder {
     }
   }
 
-  /** Every metric name seen. */
-  names(): Set<string> {
-    return new Set([...this.series.values()].map((s) => s.name));
+  /** Every metric name seen (of one exporter's targets, when given); `up` is the recorder's own. */
+  names(exporter?: Exporter): Set<string> {
+    return new Set(
+      [...this.series.values()]
+        .filter((s) => s.name !== "up" && (!exporter || s.exporter === exporter))
+        .map((s) => s.name),
+    );
   }
 
   all(): RecordedSeries[] {
     return [...this.series.values()];
   }
+}
+
+/** The recording of one stack's run, kept for the checks that look across every run (metric names, promtool). */
+export interface StackRecording {
+  readonly stack: string;
+  /** Flink release of the run's clusters, e.g. "1.20.4". */
+  readonly flinkPatch: string;
+  readonly recorder: MetricRecorder;
+  /** The run's rendered objects (its PrometheusRules and dashboard ConfigMaps). */
+  readonly objects: import("./renderStack").StackObjects;
 }

@@ -82,13 +82,28 @@ async function settled(): Promise<void> {
 
 let counter = 0;
 
-/** Every Kubernetes object a stack file renders (and the operator's Helm chart, kind "Chart", with its values) (with `overrides` merged over its areas), secrets as plain values. */
+/** `overrides` merged into a stack's config key by key (objects recursively, anything else replaced). */
+export function mergeConfig(
+  base: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    result[key] = isObject(value) && isObject(result[key]) ? mergeConfig(result[key], value) : value;
+  }
+  return result;
+}
+
+/** Every Kubernetes object a stack file renders with `overrides` merged in (and the operator's Helm chart, kind "Chart",
+ * with its values), secrets as plain values. */
 export async function renderStack(
   stack: string,
   overrides: Record<string, unknown> = {},
 ): Promise<RenderedObject[]> {
   registered.length = 0;
-  const raw = { ...readStackConfig(stack), ...overrides };
+  const raw = mergeConfig(readStackConfig(stack), overrides);
   const platform = new FlinkPlatform(`${stack}${counter++}`, {
     config: parseConfig(raw),
     secrets: loadSecrets(),

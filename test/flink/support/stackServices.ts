@@ -119,7 +119,14 @@ export async function startStackServices(run: PlatformRun): Promise<StackService
       setup: false,
     });
     // The platform's own setup Job: bucket, one user and policy per namespace, from the rendered Secrets.
-    const setup = await run.pod("Job", minio.namespace, "minio-setup");
+    // Named after its inputs (minio-setup-<hash>), so that a changed grant runs it again.
+    const setupJob = run.objects
+      .all("Job")
+      .find((j) => j.namespace === minio.namespace && j.name.startsWith("minio-setup-"));
+    if (!setupJob) {
+      throw new Error(`the stack renders no MinIO setup Job in ${minio.namespace}`);
+    }
+    const setup = await run.pod("Job", minio.namespace, setupJob.name);
     const code = await setup.main.exited;
     if (code !== 0) {
       throw new Error(

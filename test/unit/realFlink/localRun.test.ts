@@ -134,6 +134,7 @@ describe("real-Flink suite: the local changes (localConfig.ts)", () => {
     assert.strictEqual(conf["high-availability.storageDir"], rendered["high-availability.storageDir"]);
     assert.strictEqual(conf["execution.checkpointing.interval"], "30 s");
     assert.strictEqual(conf["s3.endpoint"], "http://127.0.0.1:9000");
+    assert.strictEqual(conf["s3.path.style.access"], "true");
     assert.strictEqual(conf["metrics.reporter.prom.port"], "31000");
     assert.strictEqual(conf["jobmanager.rpc.address"], "127.0.0.1");
     assert.ok(changes.length >= 6, changes.join("\n"));
