@@ -18,8 +18,9 @@ export const platformSchema = doc(
       ).prefault(true),
       allowDataLoss: doc(
         flag,
-        "let `pulumi destroy` and turning parts off delete data (namespaces, volume claims, the operator's CRDs); " +
-          "off, they are left in the cluster when Pulumi forgets them",
+        "let `pulumi destroy` and turning parts off delete data (namespaces, volume claims, the operator's CRDs), " +
+          "and let session clusters delete a cancelled job's checkpoints; off, they are left in the cluster when " +
+          "Pulumi forgets them, and checkpoints are retained on cancel",
       ).prefault(false),
       production: doc(
         flag,
