@@ -19,8 +19,10 @@
 #   --shell  run an interactive $SHELL instead of a command
 #
 # The command gets KUBECONFIG (admin, system:masters, verified TLS),
-# KUBE_APISERVER_URL, CLUSTER_DIR, CLUSTER_CA_FILE, CLUSTER_LOG_DIR and
-# CLUSTER_CRDS_DIR; the exit status is the command's. Every process started
+# KUBE_APISERVER_URL, CLUSTER_DIR, CLUSTER_CA_FILE, CLUSTER_LOG_DIR,
+# CLUSTER_CRDS_DIR and CLUSTER_EGRESS_SOCKET (the Unix socket the API server
+# sends its calls to pods and Services to, as HTTP CONNECT; nothing serves it
+# unless the command does); the exit status is the command's. Every process started
 # here is stopped by its PID on exit, failure, INT and TERM, and the cluster
 # directory is removed (unless --keep). Only 127.0.0.1 is listened on.
 #
@@ -56,7 +58,7 @@ CRDS=0
 SHELL_MODE=0
 CMD=()
 
-usage() { sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while (($#)); do
   case "$1" in
@@ -344,9 +346,12 @@ wait_until "etcd healthy on 127.0.0.1:$ETCD_PORT" etcd_healthy
 # Safety net: route every connection the API server would open to the
 # "cluster" (pods, services, nodes: webhooks, aggregated APIs, logs/exec/
 # port-forward, service proxy) and to "controlplane" URLs (URL webhooks)
-# through an HTTP CONNECT proxy on a Unix socket that nothing serves. Such
-# calls fail at once instead of sending packets to the fake pod/service/node
-# addresses, which do not exist. etcd is not listed, so it is reached directly.
+# through an HTTP CONNECT proxy on a Unix socket ($CLUSTER_EGRESS_SOCKET) that
+# nothing serves. Such calls fail at once instead of sending packets to the
+# fake pod/service/node addresses, which do not exist. A command may serve the
+# socket itself to route chosen Services to processes on 127.0.0.1 (the
+# cluster suite does, for the operator's admission webhook:
+# test/support/operatorEgress.ts). etcd is not listed, so it is reached directly.
 # --endpoint-reconciler-type=none: the API server refuses to publish a
 # loopback address as the endpoint of the "kubernetes" Service; nothing in the
 # cluster could use one anyway (the Service itself still exists).
@@ -359,13 +364,13 @@ egressSelections:
     proxyProtocol: HTTPConnect
     transport:
       uds:
-        udsName: $DIR/no-egress.sock
+        udsName: $DIR/egress.sock
 - name: controlplane
   connection:
     proxyProtocol: HTTPConnect
     transport:
       uds:
-        udsName: $DIR/no-egress.sock
+        udsName: $DIR/egress.sock
 EOF
 
 start kube-apiserver "$BIN/kube-apiserver" \
@@ -574,6 +579,7 @@ export CLUSTER_DIR="$DIR"
 export CLUSTER_CA_FILE="$PKI/ca.crt"
 export CLUSTER_LOG_DIR="$LOGS"
 export CLUSTER_CRDS_DIR="$CRDS_DIR"
+export CLUSTER_EGRESS_SOCKET="$DIR/egress.sock"
 
 if [[ $SHELL_MODE == 1 ]]; then
   # Interactive: in the foreground, so the shell owns the terminal.

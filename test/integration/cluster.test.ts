@@ -7,12 +7,22 @@
  *   scripts/with-cluster.sh --crds -- npm run test:integration
  *
  * The three stack files share the one cluster, as docs/architecture.md describes: each stack gets a platform namespace of its
- * own. Prod runs without the admission webhook here: the webhook needs the operator's pod to answer, and no pod runs
- * on kwok's nodes, so with `failurePolicy: Fail` the API server would refuse every FlinkDeployment; prod's webhook
- * objects are still sent to this server, by the strict validation test, and rendered by the render-mode suite.
+ * own.
  *
- * The operator cannot run here either; OperatorStandIn reports the status the operator reports (see there), so
- * Pulumi's await of each FlinkDeployment runs for real.
+ * Where scripts/build-operator.sh has built the operator from its release source (CI; OPERATOR_REQUIRED=1 makes its
+ * absence an error), the real operator and its admission webhook take part, as processes beside the cluster that run
+ * the chart's own pod (test/support/operatorPod.ts): under the chart's ServiceAccount, with the chart's configuration
+ * as the API server holds it. Prod runs with its webhook, as its stack file has it: the API server calls it
+ * (test/support/operatorEgress.ts) for every Flink object of prod, from prod's first `up` to its `destroy`, with the
+ * certificate cert-manager would issue (test/support/operatorCertManager.ts). After the stacks are up, the real
+ * operator reconciles every FlinkDeployment and FlinkSessionJob of the three stacks, and what it creates is checked
+ * against what the platform asked for. Elsewhere the webhook is off for prod (with `failurePolicy: Fail` and no
+ * webhook answering, the API server would refuse every Flink object of prod).
+ *
+ * kwok's pods never start a JobManager, so the real operator brings a cluster only as far as "JobManager is being
+ * deployed"; Pulumi awaits more (a READY JobManager, a STABLE job). So OperatorStandIn reports what the operator
+ * would once the JobManager is up, whenever the real operator is not running: Pulumi's await of each FlinkDeployment
+ * runs for real, and the two never write the same status at the same time.
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -20,11 +30,19 @@ import * as path from "path";
 import { parseConfig } from "../../components/config/parse";
 import { cliPathValue, parsePropertyPath, withValue } from "../../stacks/configSettings";
 import { readStackConfig } from "../../stacks/shared/stackFiles";
-import { KubeApi } from "../support/kubeApi";
+import { networkInterfaces } from "../flink/support/processes";
+import { KubeApi, KubeObject } from "../support/kubeApi";
 import { renderPlatform } from "../support/mocks";
+import { CertManagerStandIn } from "../support/operatorCertManager";
+import { OperatorEgress } from "../support/operatorEgress";
+import { flinkConfigProblems, jobManagerProblems, taskManagerProblems } from "../support/operatorMerge";
+import { operatorBuilt, OperatorRun, OPERATOR_CONTAINER, WEBHOOK_CONTAINER } from "../support/operatorRun";
 import { OperatorStandIn } from "../support/operatorStandIn";
 import { PulumiProject } from "../support/pulumiProject";
 import { describeObject, kubernetesObjects, strictValidationProblems } from "../support/strictValidation";
+
+/** Whether the real operator takes part (scripts/build-operator.sh has built it). */
+const REAL_OPERATOR = operatorBuilt();
 
 /** What each stack sets on top of its stack file to share the cluster (values as `pulumi config set --path` takes them). */
 const SETTINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -33,10 +51,54 @@ const SETTINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   prod: {
     "platform.namespace": "flink-prod",
     "flink.clusters.etl.namespace": "flink-prod-etl",
-    "operator.webhook": "false",
+    // Without the real webhook nothing would answer the API server's admission calls.
+    ...(REAL_OPERATOR ? {} : { "operator.webhook": "false" }),
   },
 };
 const STACKS = Object.keys(SETTINGS);
+const FLINK_API = "flink.apache.org/v1beta1";
+const PROD_WEBHOOK_SERVICE = "flink-prod/flink-operator-webhook-service";
+/**
+ * What the cluster's DNS would answer the operator for the hosts of the stacks' http(s) jarURIs (and the admission
+ * probe's): the operator's validator resolves a jar's host and refuses one it cannot resolve or that resolves to a
+ * loopback, link-local or private address ("jarURI host '...' cannot be resolved"), in the webhook and in the
+ * controller. The suite's network namespace has no DNS, so the operator's JVMs resolve these from a hosts file
+ * (OperatorRunOptions.hosts), at a TEST-NET-3 address (RFC 5737): public to the validator, reachable by nothing.
+ */
+const JAR_HOSTS: Readonly<Record<string, string>> = { "repo1.maven.org": "203.0.113.10" };
+
+/**
+ * The state the real operator gives each Flink object of the three stacks here, as `jobManagerDeploymentStatus/
+ * lifecycleState` (session jobs: their status). Every FlinkDeployment is reconciled (observedGeneration 1) and
+ * carries the operator's finalizer. Why each stops where it does:
+ * - session clusters: the operator creates the JobManager Deployment, kwok reports it available, and the operator
+ *   then waits for the JobManager's REST port (`<name>-rest.<namespace>:8081`), which nothing serves: DEPLOYING, its
+ *   `Running` condition False with reason JobManagerIsDeploying ("JobManager is being deployed");
+ * - staging's application (ZooKeeper HA): before it submits an application the operator removes the job graph from
+ *   the HA store, so it connects to ZooKeeper itself, and ZooKeeper is a kwok pod: the deployment stays UPGRADING,
+ *   with no JobManager Deployment (the JobManager and the rest of it cannot be judged here);
+ * - staging's session job: the operator submits it once its session cluster is READY; until then it writes no
+ *   status ("not ready for reconciliation").
+ */
+const OPERATOR_STATES: Readonly<Record<string, string>> = {
+  "FlinkDeployment flink/session": "DEPLOYING/DEPLOYED",
+  "FlinkDeployment flink-staging/session": "DEPLOYING/DEPLOYED",
+  "FlinkDeployment flink-staging/state-machine": "MISSING/UPGRADING",
+  "FlinkSessionJob flink-staging/top-speed": "no status",
+  "FlinkDeployment flink-prod/analytics": "DEPLOYING/DEPLOYED",
+  "FlinkDeployment flink-prod-etl/etl": "DEPLOYING/DEPLOYED",
+};
+
+/** An object's state in OPERATOR_STATES' terms. */
+function operatorState(object: KubeObject): string {
+  const status = object.status as any;
+  if (object.kind === "FlinkSessionJob") {
+    return status ? `${status.lifecycleState}/${status.jobStatus?.state}` : "no status";
+  }
+  return `${status?.jobManagerDeploymentStatus}/${status?.lifecycleState}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The stack's config as the program sees it: its stack file with the suite's settings. */
 function stackConfig(project: PulumiProject, stack: string, settings = SETTINGS[stack]) {
@@ -52,6 +114,12 @@ describe("the program against a real Kubernetes API server", function () {
   let project: PulumiProject;
   let api: KubeApi;
   let operator: OperatorStandIn;
+  // The real operator's parts (REAL_OPERATOR only).
+  let operatorWork: string;
+  let certManager: CertManagerStandIn | undefined;
+  let egress: OperatorEgress | undefined;
+  let webhook: Promise<OperatorRun> | undefined;
+  const operatorRuns: OperatorRun[] = [];
 
   const claims = async (namespace: string) =>
     (await api.list("v1", "PersistentVolumeClaim", namespace)).map((c) => c.metadata.name).sort();
@@ -64,17 +132,56 @@ describe("the program against a real Kubernetes API server", function () {
           "(scripts/build-cluster.sh builds the servers)",
       );
     }
+    if (!REAL_OPERATOR && process.env.OPERATOR_REQUIRED === "1") {
+      throw new Error("the operator is not built: run scripts/build-operator.sh (OPERATOR_REQUIRED=1)");
+    }
     project = new PulumiProject({ kubeconfig });
     console.log(`      ${project.describe()}; API server ${process.env.KUBE_APISERVER_URL}`);
+    console.log(
+      REAL_OPERATOR
+        ? "      the real operator 1.15.0 (scripts/build-operator.sh) reconciles the stacks; prod with its webhook"
+        : "      the operator is not built (scripts/build-operator.sh): its stand-in only, prod without its webhook",
+    );
     api = new KubeApi(kubeconfig);
     operator = new OperatorStandIn(api);
     operator.start();
+    if (REAL_OPERATOR) {
+      // The operator's health, metrics and webhook servers bind every interface (Flink gives them no bind address).
+      assert.deepStrictEqual(
+        networkInterfaces(),
+        ["lo"],
+        "with the real operator, run the suite in a network namespace with only loopback: " +
+          "scripts/in-netns.sh scripts/with-cluster.sh --crds -- npm run test:integration",
+      );
+      const socket = process.env.CLUSTER_EGRESS_SOCKET;
+      if (!socket) {
+        throw new Error("CLUSTER_EGRESS_SOCKET is not set: start the suite with scripts/with-cluster.sh");
+      }
+      // In the project's work directory, which the suite removes: service-account kubeconfigs, keys, volumes, logs.
+      operatorWork = fs.mkdtempSync(path.join(project.work, "operator-"));
+      certManager = new CertManagerStandIn(api, operatorWork);
+      certManager.start();
+      egress = new OperatorEgress(api, socket);
+      await egress.start();
+      // Prod's webhook container starts as soon as its pod could, during prod's first up, before its Flink objects.
+      webhook = OperatorRun.startWhenStartable(api, "flink-prod", {
+        containers: [WEBHOOK_CONTAINER],
+        workDir: operatorWork,
+        egress,
+        hosts: JAR_HOSTS,
+      });
+      webhook.catch(() => undefined); // Awaited (and its failure reported) by the tests.
+    }
     for (const stack of STACKS) {
       await project.initStack(stack, SETTINGS[stack]);
     }
   });
 
   after(async () => {
+    await Promise.all(operatorRuns.map((run) => run.stop()));
+    await (await webhook?.catch(() => undefined))?.stop();
+    await egress?.close();
+    await certManager?.stop();
     await operator?.stop();
     api?.close();
     project?.dispose();
@@ -136,6 +243,310 @@ describe("the program against a real Kubernetes API server", function () {
       "flinkdeployments.flink.apache.org",
     );
     assert.ok(crd, "the FlinkDeployment CRD is installed");
+    if (REAL_OPERATOR) {
+      // Prod's Flink objects were created with its webhook in the way (failurePolicy: Fail): the API server called it.
+      const run = await webhook!;
+      await run.ready();
+      const calls = egress!.records.filter((r) => r.service === PROD_WEBHOOK_SERVICE);
+      assert.ok(calls.length > 0, "the API server called prod's webhook");
+      assert.deepStrictEqual(
+        calls.filter((r) => r.outcome !== "connected"),
+        [],
+        "every call reached the webhook",
+      );
+      const listener = run.process(WEBHOOK_CONTAINER);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      const held = Math.max(0, (listener.readyAt ?? 0) - calls[0].requestedAt);
+      console.log(
+        `      prod's webhook: listening ${seconds((listener.readyAt ?? 0) - listener.startedAt)} after its start; ` +
+          `${calls.length} admission connections, the first held ${seconds(held)} until it listened`,
+      );
+    }
+  });
+
+  it("has prod's webhook admit its Flink objects and refuse what the operator's validator refuses", async function () {
+    if (!REAL_OPERATOR) {
+      this.skip();
+    }
+    const analytics = (await api.get(FLINK_API, "FlinkDeployment", "analytics", "flink-prod")) as KubeObject;
+    const create = async (kind: string, object: Record<string, unknown>) =>
+      api.request("POST", `${await api.path(FLINK_API, kind, "flink-prod")}?dryRun=All`, {
+        apiVersion: FLINK_API,
+        kind,
+        ...object,
+      });
+    const copy = (change: (spec: any) => void) => {
+      const spec = structuredClone(analytics.spec) as any;
+      change(spec);
+      return { metadata: { name: "admission-probe", namespace: "flink-prod" }, spec };
+    };
+    const recordsBefore = egress!.records.length;
+
+    const admitted = await create(
+      "FlinkDeployment",
+      copy(() => undefined),
+    );
+    assert.strictEqual(admitted.status, 201, JSON.stringify(admitted.body));
+    // The mutating webhook labels a session job with its session cluster: only the operator's webhook does that.
+    const job = await create("FlinkSessionJob", {
+      metadata: { name: "admission-probe", namespace: "flink-prod" },
+      spec: {
+        deploymentName: "analytics",
+        job: {
+          jarURI: "https://repo1.maven.org/maven2/org/example/probe.jar",
+          parallelism: 1,
+          upgradeMode: "stateless",
+        },
+      },
+    });
+    assert.strictEqual(job.status, 201, JSON.stringify(job.body));
+    assert.strictEqual(
+      job.body.metadata.labels?.["target.session"],
+      "analytics",
+      "labelled by the mutating webhook",
+    );
+
+    const denials: Array<[string, (spec: any) => void, string]> = [
+      [
+        "a key the operator owns",
+        (spec) => (spec.flinkConfiguration["kubernetes.namespace"] = "elsewhere"),
+        "Forbidden Flink config key: kubernetes.namespace",
+      ],
+      [
+        "standby JobManagers without HA",
+        (spec) => delete spec.flinkConfiguration["high-availability.type"],
+        "High availability should be enabled when starting standby JobManagers.",
+      ],
+    ];
+    for (const [what, change, message] of denials) {
+      const denied = await create("FlinkDeployment", copy(change));
+      assert.strictEqual(denied.status, 403, `${what}: ${JSON.stringify(denied.body)}`);
+      assert.strictEqual(
+        denied.body.message,
+        `admission webhook "validationwebhook.flink.apache.org" denied the request: ${message}`,
+        what,
+      );
+    }
+    // The API server reached the webhook only through the suite's egress, and every connection it asked for was made
+    // (it keeps connections alive: the probes above may have needed no new one).
+    assert.deepStrictEqual(
+      egress!.records
+        .slice(recordsBefore)
+        .filter((r) => r.service !== PROD_WEBHOOK_SERVICE || r.outcome !== "connected"),
+      [],
+      "the egress connections of the probes",
+    );
+  });
+
+  it("has the real operator reconcile every stack, under the chart's ServiceAccount and configuration", async function () {
+    if (!REAL_OPERATOR) {
+      this.skip();
+    }
+    // Every http(s) jar host of the stacks is one the operator can resolve here (JAR_HOSTS), else it would refuse it.
+    const jarHosts = new Set<string>();
+    for (const kind of ["FlinkDeployment", "FlinkSessionJob"]) {
+      for (const object of await api.list(FLINK_API, kind)) {
+        const jarURI = (object.spec as any).job?.jarURI as string | undefined;
+        if (jarURI && /^https?:/.test(jarURI)) {
+          jarHosts.add(new URL(jarURI).hostname);
+        }
+      }
+    }
+    assert.ok(jarHosts.size > 0, "the stacks fetch a jar over http(s)");
+    assert.deepStrictEqual(
+      [...jarHosts].filter((host) => !(host in JAR_HOSTS)),
+      [],
+      "jar hosts not in JAR_HOSTS",
+    );
+    const started = Date.now();
+    // Hand over: the stand-in stops and takes back what it reported, so the operator meets each object as `up` left it.
+    await operator.stop();
+    const withdrawn = await operator.withdraw();
+    assert.deepStrictEqual(
+      withdrawn.sort(),
+      Object.keys(OPERATOR_STATES).sort(),
+      "the stand-in's statuses withdrawn",
+    );
+    for (const stack of STACKS) {
+      const namespace = parseConfig(stackConfig(project, stack)).platform.namespace;
+      const run = await OperatorRun.start(api, namespace, {
+        containers: [OPERATOR_CONTAINER],
+        workDir: operatorWork,
+        hosts: JAR_HOSTS,
+      });
+      operatorRuns.push(run);
+      assert.strictEqual(run.identity.username, `system:serviceaccount:${namespace}:flink-operator`, stack);
+      assert.ok(
+        !run.identity.groups.includes("system:masters"),
+        `${stack}: ${run.identity.groups.join(", ")}`,
+      );
+    }
+    await Promise.all(operatorRuns.map((run) => run.ready()));
+    const ready = Date.now();
+
+    const observe = async () => {
+      const states: Record<string, string> = {};
+      for (const kind of ["FlinkDeployment", "FlinkSessionJob"]) {
+        for (const object of await api.list(FLINK_API, kind)) {
+          // Only what the operator has taken into its hands (its finalizer) counts as reconciled.
+          const finalizers = (object.metadata.finalizers ?? []) as string[];
+          const key = `${kind} ${object.metadata.namespace}/${object.metadata.name}`;
+          states[key] = finalizers.some((f) => f.endsWith(".flink.apache.org/finalizer"))
+            ? operatorState({ ...object, kind })
+            : "not reconciled";
+        }
+      }
+      return states;
+    };
+    const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort());
+    const expected = sorted(OPERATOR_STATES);
+    let states = sorted(await observe());
+    while (JSON.stringify(states) !== JSON.stringify(expected) && Date.now() - ready < 180_000) {
+      await sleep(1000);
+      states = sorted(await observe());
+    }
+    assert.deepStrictEqual(states, expected);
+    console.log(
+      `      operators answering their health probe after ${((ready - started) / 1000).toFixed(1)} s, ` +
+        `every object in its state ${((Date.now() - ready) / 1000).toFixed(1)} s later`,
+    );
+
+    for (const object of await api.list(FLINK_API, "FlinkDeployment")) {
+      const where = `${object.metadata.namespace}/${object.metadata.name}`;
+      const status = object.status as any;
+      assert.strictEqual(status.observedGeneration, object.metadata.generation, where);
+      if (status.jobManagerDeploymentStatus === "DEPLOYING") {
+        const running = (status.conditions ?? []).find((c: any) => c.type === "Running");
+        assert.deepStrictEqual([running?.status, running?.reason], ["False", "JobManagerIsDeploying"], where);
+      }
+    }
+    // Each operator runs with the chart's configuration: it watches exactly the namespaces the chart's ConfigMap names.
+    for (const run of operatorRuns) {
+      const configMap = await api.get("v1", "ConfigMap", "flink-operator-config", run.namespace);
+      const conf = (configMap?.data as Record<string, string>)["flink-conf.yaml"];
+      const watched = /^kubernetes\.operator\.watched\.namespaces: (.*)$/m.exec(conf)?.[1].split(",").sort();
+      const logged = /Configuring operator to watch the following namespaces: \[(.*)\]/.exec(
+        run.process(OPERATOR_CONTAINER).log(),
+      )?.[1];
+      assert.ok(
+        watched && watched.length > 0,
+        `${run.namespace}: the chart's ConfigMap names the watched namespaces`,
+      );
+      assert.deepStrictEqual(logged?.split(", ").sort(), watched, run.namespace);
+    }
+    // Why staging's application stops where it does: the operator dials the ZooKeeper quorum of its spec.
+    const application = await api.get(FLINK_API, "FlinkDeployment", "state-machine", "flink-staging");
+    const quorum = (application?.spec as any).flinkConfiguration["high-availability.zookeeper.quorum"];
+    const staging = operatorRuns.find((run) => run.namespace === "flink-staging")!;
+    assert.match(staging.process(OPERATOR_CONTAINER).log(), new RegExp(`connectString=${quorum} `));
+    assert.strictEqual(await api.get("apps/v1", "Deployment", "state-machine", "flink-staging"), undefined);
+  });
+
+  it("finds the platform's pod templates, HA and state settings in what the operator created", async function () {
+    if (!REAL_OPERATOR) {
+      this.skip();
+    }
+    const problems: string[] = [];
+    const checked = { clusters: 0, stateKeys: 0, secretEnv: 0, initContainers: 0, volumes: 0 };
+    for (const object of await api.list(FLINK_API, "FlinkDeployment")) {
+      if ((object.status as any)?.jobManagerDeploymentStatus !== "DEPLOYING") {
+        continue; // No JobManager Deployment to look at (see OPERATOR_STATES).
+      }
+      const fd: KubeObject = { ...object, kind: "FlinkDeployment" };
+      const { name, namespace } = fd.metadata;
+      const spec = fd.spec as any;
+      const get = (apiVersion: string, kind: string, objectName: string) =>
+        api.get(apiVersion, kind, objectName, namespace);
+      const deployment = await get("apps/v1", "Deployment", name);
+      const config = await get("v1", "ConfigMap", `flink-config-${name}`);
+      const podTemplate = await get("v1", "ConfigMap", `pod-template-${name}`);
+      const rest = await get("v1", "Service", `${name}-rest`);
+      if (!deployment || !config || !podTemplate || !rest) {
+        problems.push(
+          `${namespace}/${name}: Deployment ${!!deployment}, ConfigMaps ${!!config}/${!!podTemplate}, Service ${!!rest}`,
+        );
+        continue;
+      }
+      if (process.env.OPERATOR_DUMP_DIR) {
+        // What the checks read, for their offline tests (test/unit/flink/operatorMerge.test.ts, test/fixtures/).
+        const dump = path.join(process.env.OPERATOR_DUMP_DIR, `${namespace}.${name}.json`);
+        fs.mkdirSync(path.dirname(dump), { recursive: true });
+        const bare = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, managedFields: undefined } });
+        const objects = [fd, deployment, podTemplate, config].map(bare);
+        fs.writeFileSync(dump, `${JSON.stringify(objects, null, 2)}\n`);
+      }
+      problems.push(
+        ...jobManagerProblems(fd, deployment),
+        ...taskManagerProblems(fd, podTemplate),
+        ...flinkConfigProblems(fd, config),
+      );
+      const restPort = ((rest.spec as any).ports as any[]).find((p) => p.name === "rest");
+      if (restPort?.port !== 8081 || (rest.spec as any).selector?.component !== "jobmanager") {
+        problems.push(`Service ${namespace}/${name}-rest: ${JSON.stringify(rest.spec)}`);
+      }
+      // With HA, TaskManagers find the leader through the HA service; without it, through the headless Service.
+      const ha = Boolean(spec.flinkConfiguration["high-availability.type"]);
+      if (Boolean(await get("v1", "Service", name)) === ha) {
+        problems.push(
+          `${namespace}/${name}: the internal Service ${ha ? "exists with" : "is missing without"} HA`,
+        );
+      }
+      // Hadoop's configuration (HDFS) is mounted by Flink itself from the ConfigMap the platform names.
+      const hadoop = spec.flinkConfiguration["kubernetes.hadoop.conf.config-map.name"];
+      const pod = (deployment.spec as any).template.spec;
+      if (hadoop && !(pod.volumes as any[]).some((v) => v.configMap?.name === hadoop)) {
+        problems.push(`${namespace}/${name}: the Hadoop ConfigMap ${hadoop} is not mounted`);
+      }
+      checked.clusters++;
+      checked.stateKeys += Object.keys(spec.flinkConfiguration).filter((k) =>
+        /^(execution\.checkpointing\.(dir|savepoint-dir)|high-availability\.(type|storageDir))$/.test(k),
+      ).length;
+      const template = spec.podTemplate.spec;
+      checked.secretEnv += (template.containers[0].env ?? []).filter(
+        (e: any) => e.valueFrom?.secretKeyRef,
+      ).length;
+      checked.initContainers += (template.initContainers ?? []).length;
+      checked.volumes += (template.volumes ?? []).length;
+    }
+    assert.deepStrictEqual(problems, []);
+    // What was compared, so that the comparison cannot pass on empty templates: 4 clusters, staging's and prod's
+    // state and HA keys, prod's S3 credentials from a Secret, staging's init containers and volumes (Hive, jars).
+    console.log(`      checked: ${JSON.stringify(checked)}`);
+    assert.strictEqual(checked.clusters, 4);
+    assert.strictEqual(
+      checked.stateKeys,
+      3 * 4,
+      "checkpoint, savepoint and HA keys of staging's and prod's clusters",
+    );
+    assert.ok(
+      checked.secretEnv >= 4 && checked.initContainers >= 2 && checked.volumes >= 4,
+      JSON.stringify(checked),
+    );
+  });
+
+  it("needs no more than the chart's RBAC, and hands the objects back to the stand-in", async function () {
+    if (!REAL_OPERATOR) {
+      this.skip();
+    }
+    const logs = operatorRuns.map((run) => [run.namespace, run.process(OPERATOR_CONTAINER).log()] as const);
+    const running = operatorRuns
+      .filter((run) => run.process(OPERATOR_CONTAINER).running)
+      .map((r) => r.namespace);
+    await Promise.all(operatorRuns.splice(0).map((run) => run.stop()));
+    operator.start();
+    assert.deepStrictEqual(
+      running,
+      ["flink", "flink-staging", "flink-prod"],
+      "every operator ran to the end",
+    );
+    // A request RBAC refuses shows as the API server's message in the client's exception: `<resource> is forbidden:
+    // User "system:serviceaccount:..." cannot <verb> ...` (the webhook's own denials say "Forbidden Flink config key").
+    const refused = /is forbidden: User "system:serviceaccount:/;
+    for (const [namespace, log] of logs) {
+      assert.doesNotMatch(log, refused, `${namespace}: a request of the operator was refused`);
+    }
+    const webhookLog = (await webhook!).process(WEBHOOK_CONTAINER).log();
+    assert.doesNotMatch(webhookLog, refused, "a request of the webhook was refused");
   });
 
   it("passes the server's strict validation with every object the program sends", async () => {

@@ -24,7 +24,11 @@ export interface ApiResponse<T = any> {
 
 interface Kubeconfig {
   clusters: Array<{ name: string; cluster: { server: string; "certificate-authority-data": string } }>;
-  users: Array<{ name: string; user: { "client-certificate-data": string; "client-key-data": string } }>;
+  users: Array<{
+    name: string;
+    // A client certificate (the admin of scripts/with-cluster.sh) or a bearer token (a service account's).
+    user: { "client-certificate-data"?: string; "client-key-data"?: string; token?: string };
+  }>;
 }
 
 interface ApiResource {
@@ -36,22 +40,26 @@ interface ApiResource {
 const decode = (data: string) => Buffer.from(data, "base64");
 
 export class KubeApi {
-  private readonly server: URL;
+  readonly server: URL;
+  /** The cluster's CA certificate (PEM), as the kubeconfig embeds it. */
+  readonly caCertificate: Buffer;
   private readonly agent: https.Agent;
+  private readonly token: string | undefined;
   private readonly discovery = new Map<string, ApiResource[]>();
 
-  /** The cluster of a kubeconfig with embedded certificates (its first cluster and user). */
+  /** The cluster of a kubeconfig with embedded certificates or a token (its first cluster and user). */
   constructor(kubeconfigFile: string) {
     const config = YAML.parse(fs.readFileSync(kubeconfigFile, "utf8")) as Kubeconfig;
     const { cluster } = config.clusters[0];
     const { user } = config.users[0];
     this.server = new URL(cluster.server);
-    this.agent = new https.Agent({
-      ca: decode(cluster["certificate-authority-data"]),
-      cert: decode(user["client-certificate-data"]),
-      key: decode(user["client-key-data"]),
-      keepAlive: true,
-    });
+    this.caCertificate = decode(cluster["certificate-authority-data"]);
+    this.token = user.token;
+    const clientCertificate =
+      user["client-certificate-data"] && user["client-key-data"]
+        ? { cert: decode(user["client-certificate-data"]), key: decode(user["client-key-data"]) }
+        : {};
+    this.agent = new https.Agent({ ca: this.caCertificate, ...clientCertificate, keepAlive: true });
   }
 
   /** One request; the body is parsed as JSON when the server answers JSON. */
@@ -72,6 +80,7 @@ export class KubeApi {
           agent: this.agent,
           headers: {
             Accept: "application/json",
+            ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
             ...(payload === undefined
               ? {}
               : { "Content-Type": contentType, "Content-Length": Buffer.byteLength(payload) }),
@@ -149,11 +158,17 @@ export class KubeApi {
     return response.body;
   }
 
-  /** Every object of a kind, in a namespace or (without one) in all of them. */
-  async list(apiVersion: string, kind: string, namespace?: string): Promise<KubeObject[]> {
+  /** Every object of a kind, in a namespace or (without one) in all of them, optionally by label selector. */
+  async list(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+    labelSelector?: string,
+  ): Promise<KubeObject[]> {
+    const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : "";
     const response = await this.request<{ items: KubeObject[] }>(
       "GET",
-      await this.path(apiVersion, kind, namespace),
+      `${await this.path(apiVersion, kind, namespace)}${query}`,
     );
     if (response.status !== 200) {
       throw new Error(`LIST ${kind}: ${response.status} ${JSON.stringify(response.body)}`);
@@ -179,8 +194,8 @@ export class KubeApi {
     return this.request("PATCH", `${path}${query}`, object, "application/apply-patch+yaml");
   }
 
-  /** Merge a patch into an object's status subresource. */
-  async patchStatus(object: KubeObject, status: Record<string, unknown>): Promise<ApiResponse> {
+  /** Merge a patch into an object's status subresource (`null` removes the status). */
+  async patchStatus(object: KubeObject, status: Record<string, unknown> | null): Promise<ApiResponse> {
     const path = await this.path(
       object.apiVersion,
       object.kind,
