@@ -8,7 +8,7 @@ import type { LocalFlinkCluster } from "../support/flinkCluster";
 import { MetricRecorder, StackRecording } from "../support/metrics";
 import { PlatformRun } from "../support/platformRun";
 import { startStackServices } from "../support/stackServices";
-import { runCheckpointingJob, startCluster } from "./scenarios";
+import { endStackRun, runCheckpointingJob, startCluster } from "./scenarios";
 
 export function devSuite(recordings: StackRecording[]): void {
   describe("the dev stack", function () {
@@ -25,19 +25,7 @@ export function devSuite(recordings: StackRecording[]): void {
       metrics.watch(session);
     });
 
-    after(async () => {
-      metrics.stop();
-      // Recorded only when the run got as far as a cluster; the processes are stopped in any case.
-      if (run && session) {
-        recordings.push({
-          stack: "dev",
-          flinkPatch: session.release.patch,
-          recorder: metrics,
-          objects: run.objects,
-        });
-      }
-      await run?.stop();
-    });
+    after(() => endStackRun(recordings, "dev", run, session, metrics));
 
     it("renders no durable store, and the cluster starts without one", () => {
       assert.strictEqual(

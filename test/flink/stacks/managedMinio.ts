@@ -16,6 +16,7 @@ import {
   assertRecoversAfterJobManagerKill,
   assertSavepointRestart,
   runCheckpointingJob,
+  endStackRun,
   startCluster,
   startHistoryServer,
   startSqlGateway,
@@ -52,19 +53,7 @@ export function managedMinioSuite(recordings: StackRecording[]): void {
       metrics.watch(session);
     });
 
-    after(async () => {
-      metrics.stop();
-      // Recorded only when the run got as far as a cluster; the processes are stopped in any case.
-      if (run && session) {
-        recordings.push({
-          stack: "dev+minio",
-          flinkPatch: session.release.patch,
-          recorder: metrics,
-          objects: run.objects,
-        });
-      }
-      await run?.stop();
-    });
+    after(() => endStackRun(recordings, "dev+minio", run, session, metrics));
 
     it("gives each namespace an identity that writes its own prefix and is refused another's, asked of MinIO", async () => {
       const minio = services.minio!;

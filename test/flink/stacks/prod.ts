@@ -15,6 +15,7 @@ import {
   assertRecoversAfterJobManagerKill,
   assertSavepointRestart,
   runCheckpointingJob,
+  endStackRun,
   startCluster,
 } from "./scenarios";
 
@@ -39,19 +40,7 @@ export function prodSuite(recordings: StackRecording[]): void {
       metrics.watch(etl);
     });
 
-    after(async () => {
-      metrics.stop();
-      // Recorded only when the run got as far as a cluster; the processes are stopped in any case.
-      if (run && analytics) {
-        recordings.push({
-          stack: "prod",
-          flinkPatch: analytics.release.patch,
-          recorder: metrics,
-          objects: run.objects,
-        });
-      }
-      await run?.stop();
-    });
+    after(() => endStackRun(recordings, "prod", run, analytics, metrics));
 
     it("checkpoints both clusters' jobs to the bucket, each below its own namespace and cluster", async () => {
       for (const cluster of [analytics, etl]) {

@@ -15,7 +15,7 @@ import {
 import type { LocalFlinkCluster } from "../support/flinkCluster";
 import { CheckpointStats, waitFor } from "../support/flinkRest";
 import { FLINK_BUILD } from "../support/localImages";
-import type { MetricRecorder } from "../support/metrics";
+import type { MetricRecorder, StackRecording } from "../support/metrics";
 import type { PlatformRun } from "../support/platformRun";
 import { SqlGateway } from "../support/sqlGateway";
 
@@ -172,4 +172,22 @@ export async function startHistoryServer(
     component: HISTORY_SERVER_COMPONENT,
   });
   return `http://127.0.0.1:${process.httpPort}`;
+}
+
+/**
+ * The `after` hook of every stack suite: the run's recording is kept for the checks across runs when it got as far as
+ * a cluster, and every process it started is stopped by PID in any case.
+ */
+export async function endStackRun(
+  recordings: StackRecording[],
+  stack: string,
+  run: PlatformRun | undefined,
+  cluster: LocalFlinkCluster | undefined,
+  metrics: MetricRecorder,
+): Promise<void> {
+  metrics.stop();
+  if (run && cluster) {
+    recordings.push({ stack, flinkPatch: cluster.release.patch, recorder: metrics, objects: run.objects });
+  }
+  await run?.stop();
 }

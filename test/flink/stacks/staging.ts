@@ -13,6 +13,7 @@ import {
   assertCheckpointsOnStore,
   assertRecoversAfterJobManagerKill,
   assertSavepointRestart,
+  endStackRun,
   startCluster,
   startHistoryServer,
   startSqlGateway,
@@ -40,19 +41,7 @@ export function stagingSuite(recordings: StackRecording[]): void {
       metrics.watch(session);
     });
 
-    after(async () => {
-      metrics.stop();
-      // Recorded only when the run got as far as a cluster; the processes are stopped in any case.
-      if (run && session) {
-        recordings.push({
-          stack: "staging",
-          flinkPatch: session.release.patch,
-          recorder: metrics,
-          objects: run.objects,
-        });
-      }
-      await run?.stop();
-    });
+    after(() => endStackRun(recordings, "staging", run, session, metrics));
 
     it("runs the session job as the operator submits it, checkpointing to HDFS under the cluster's folder", async () => {
       jobId = await submitSessionJob(session, run.objects.get("FlinkSessionJob", "flink", "top-speed"));
