@@ -15,8 +15,9 @@ import {
   assertCheckpointsOnStore,
   assertRecoversAfterJobManagerKill,
   assertSavepointRestart,
-  runCheckpointingJob,
   endStackRun,
+  historyServerJobs,
+  runCheckpointingJob,
   startCluster,
   startHistoryServer,
   startSqlGateway,
@@ -118,10 +119,9 @@ export function managedMinioSuite(recordings: StackRecording[]): void {
     });
 
     it("lists the ended jobs in the history server, read from the archives on MinIO", async () => {
-      const url = `${await startHistoryServer(run, metrics, "flink")}/jobs/overview`;
+      const url = await startHistoryServer(run, metrics, "flink");
       await waitFor("the ended jobs in the history server", 180_000, async () => {
-        const response = await fetch(url).catch(() => undefined);
-        const jobs = response?.ok ? ((await response.json()) as { jobs: { jid: string }[] }).jobs : [];
+        const jobs = await historyServerJobs(url);
         const listed = ended.filter((id) => jobs.some((j) => j.jid === id));
         return listed.length === ended.length
           ? { done: true, value: undefined }

@@ -191,3 +191,17 @@ export async function endStackRun(
   }
   await run?.stop();
 }
+
+/**
+ * The jobs the history server lists: none while it does not answer, or while its overview is being written (it
+ * writes the file again after each scan of the archive directory; a read meanwhile gets an empty or cut body).
+ */
+export async function historyServerJobs(url: string): Promise<{ jid: string; state: string }[]> {
+  const response = await fetch(`${url}/jobs/overview`).catch(() => undefined);
+  const text = response?.ok ? await response.text() : "";
+  try {
+    return (JSON.parse(text) as { jobs: { jid: string; state: string }[] }).jobs;
+  } catch {
+    return [];
+  }
+}

@@ -14,6 +14,7 @@ import {
   assertRecoversAfterJobManagerKill,
   assertSavepointRestart,
   endStackRun,
+  historyServerJobs,
   startCluster,
   startHistoryServer,
   startSqlGateway,
@@ -154,12 +155,9 @@ export function stagingSuite(recordings: StackRecording[]): void {
     // nested suites, in order).
     describe("the history server", () => {
       it("lists the finished jobs in the history server, read from the archives on HDFS", async () => {
-        const url = `${await startHistoryServer(run, metrics, "flink")}/jobs/overview`;
+        const url = await startHistoryServer(run, metrics, "flink");
         const archived = await waitFor("archived jobs in the history server", 180_000, async () => {
-          const response = await fetch(url).catch(() => undefined);
-          const jobs = response?.ok
-            ? ((await response.json()) as { jobs: { jid: string; state: string }[] }).jobs
-            : [];
+          const jobs = await historyServerJobs(url);
           const listed = finished.filter((id) => jobs.some((j) => j.jid === id));
           return listed.length === finished.length
             ? { done: true, value: jobs }
