@@ -6,6 +6,23 @@
 import * as fs from "fs";
 import * as path from "path";
 
+/**
+ * One JSON request to a Flink REST endpoint (the JobManager's, the SQL Gateway's): the parsed answer, `{}` for an
+ * empty one; any other status than 2xx fails with the method, URL, status and the start of the body.
+ */
+export async function jsonRequest<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 3000)}`);
+  }
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
 export interface CheckpointCounts {
   readonly completed: number;
   readonly failed: number;
@@ -45,17 +62,7 @@ export class FlinkRest {
   constructor(readonly baseUrl: string) {}
 
   async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const url = `${this.baseUrl}${route}`;
-    const response = await fetch(url, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 2000)}`);
-    }
-    return (text ? JSON.parse(text) : {}) as T;
+    return jsonRequest<T>(method, `${this.baseUrl}${route}`, body);
   }
 
   get<T>(route: string): Promise<T> {

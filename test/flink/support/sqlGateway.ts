@@ -2,7 +2,7 @@
  * A client of Flink's SQL Gateway REST endpoint (API v1, served by 1.20 and 2.x): open a session, run a statement,
  * page through its result until the end. What a SQL client behind the platform's gateway does.
  */
-import { waitFor } from "./flinkRest";
+import { jsonRequest, waitFor } from "./flinkRest";
 
 export interface StatementResult {
   readonly columns: readonly string[];
@@ -25,17 +25,7 @@ export class SqlGateway {
   constructor(readonly baseUrl: string) {}
 
   private async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const url = route.startsWith("http") ? route : `${this.baseUrl}${route}`;
-    const response = await fetch(url, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 3000)}`);
-    }
-    return JSON.parse(text) as T;
+    return jsonRequest<T>(method, route.startsWith("http") ? route : `${this.baseUrl}${route}`, body);
   }
 
   async info(): Promise<{ productName: string; version: string }> {
