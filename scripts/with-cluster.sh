@@ -10,13 +10,22 @@
 # volume claims bind. Binaries come from scripts/build-cluster.sh.
 #
 # Usage:
-#   scripts/with-cluster.sh [--keep] [--crds] -- COMMAND [ARGS...]
-#   scripts/with-cluster.sh [--keep] [--crds] --shell
+#   scripts/with-cluster.sh [--keep] [--crds] [--real-node] -- COMMAND [ARGS...]
+#   scripts/with-cluster.sh [--keep] [--crds] [--real-node] --shell
 #
-#   --keep   keep the cluster directory (certificates, kubeconfigs, logs) after exit
-#   --crds   also install the cert-manager and prometheus-operator CRDs from
-#            .toolchain/cluster/crds/ and wait until they are Established
-#   --shell  run an interactive $SHELL instead of a command
+#   --keep       keep the cluster directory (certificates, kubeconfigs, logs) after exit
+#   --crds       also install the cert-manager and prometheus-operator CRDs from
+#                .toolchain/cluster/crds/ and wait until they are Established
+#   --real-node  instead of kwok's fake nodes, one real node whose pods run:
+#                containerd + runc, a kubelet, kube-proxy and CoreDNS
+#                (scripts/lib/real-node.sh; binaries from scripts/build-node.sh,
+#                images from .toolchain/images/). Root, and only inside
+#                scripts/in-netns.sh: the node's bridge (198.18.0.1) and its
+#                pod and Service ranges (198.18.0.0/24, 198.19.0.0/24) stay in
+#                that namespace. The API server then also listens on the
+#                bridge, publishes its endpoint there, and calls webhooks,
+#                pods and the kubelet directly (no egress socket).
+#   --shell      run an interactive $SHELL instead of a command
 #
 # The command gets KUBECONFIG (admin, system:masters, verified TLS),
 # KUBE_APISERVER_URL, CLUSTER_DIR, CLUSTER_CA_FILE, CLUSTER_LOG_DIR,
@@ -31,6 +40,8 @@
 #   CLUSTER_NODE_PODS [110]  CLUSTER_PVS [60]  CLUSTER_PV_SIZE [1Ti]
 #   CLUSTER_STORAGE_CLASS [standard]  CLUSTER_START_TIMEOUT [180] seconds
 #   CLUSTER_BIN [.toolchain/cluster/bin]  TMPDIR (where the cluster directory goes)
+#   CLUSTER_NODE_BIN [.toolchain/node/bin]  CLUSTER_NODE_IMAGES [.toolchain/images]
+#   (--real-node: the node's binaries, and the directory of image archives it imports)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,15 +67,17 @@ SERVICE_IP="10.0.0.1"
 KEEP=0
 CRDS=0
 SHELL_MODE=0
+REAL_NODE=0
 CMD=()
 
-usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,45p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while (($#)); do
   case "$1" in
     --keep) KEEP=1 ;;
     --crds) CRDS=1 ;;
     --shell) SHELL_MODE=1 ;;
+    --real-node) REAL_NODE=1 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; CMD=("$@"); break ;;
     *) echo "with-cluster: unknown argument: $1 (use -- before the command)" >&2; exit 2 ;;
@@ -87,6 +100,14 @@ done
 [[ -s "$KWOK_STAGES" ]] || die "$KWOK_STAGES is missing: run scripts/build-cluster.sh first"
 command -v openssl >/dev/null || die "openssl is needed"
 command -v curl >/dev/null || die "curl is needed"
+if [[ $REAL_NODE == 1 ]]; then
+  # shellcheck source=lib/real-node.sh
+  source "$ROOT/scripts/lib/real-node.sh"
+  real_node_check
+  NODES=0
+  SERVICE_CIDR="$REAL_NODE_SERVICE_CIDR"
+  SERVICE_IP="$REAL_NODE_SERVICE_IP"
+fi
 
 # --- process bookkeeping and cleanup -----------------------------------------
 
@@ -118,10 +139,17 @@ cleanup() {
   if [[ -n "$CMD_PID" ]]; then
     stop_pid "$CMD_PID" "command"
   fi
+  if [[ $REAL_NODE == 1 ]]; then
+    real_node_stop_pods
+  fi
   # Reverse start order: clients first, etcd last.
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    [[ $REAL_NODE == 1 && "${NAMES[i]}" == containerd ]] && real_node_stop_leftovers
     stop_pid "${PIDS[i]}" "${NAMES[i]}"
   done
+  if [[ $REAL_NODE == 1 ]]; then
+    real_node_cleanup
+  fi
   if [[ -n "$DIR" && -d "$DIR" ]]; then
     if [[ $KEEP == 1 ]]; then
       log "kept $DIR (logs in $DIR/logs)"
@@ -221,6 +249,7 @@ free_port API_PORT
 free_port KCM_PORT
 free_port SCHEDULER_PORT
 API_URL="https://127.0.0.1:$API_PORT"
+[[ $REAL_NODE == 0 ]] || real_node_network
 
 # --- certificates and kubeconfigs ------------------------------------------------
 
@@ -254,7 +283,7 @@ ca() {
 make_pki() {
   ca ca flink-platform-test-ca
   cert apiserver "/CN=kube-apiserver" serverAuth \
-    "IP:127.0.0.1, IP:$SERVICE_IP, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local"
+    "IP:127.0.0.1, IP:$SERVICE_IP${REAL_NODE_ADDRESS:+, IP:$REAL_NODE_ADDRESS}, DNS:localhost, DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local"
   # Client certificates: the CN is the user name, O the groups.
   cert admin "/O=system:masters/CN=flink-platform-admin" clientAuth
   cert controller-manager "/CN=system:kube-controller-manager" clientAuth
@@ -302,6 +331,7 @@ EOF
 
 make_pki
 for k in admin controller-manager scheduler kwok; do kubeconfig "$k"; done
+[[ $REAL_NODE == 0 ]] || real_node_pki
 log "certificates and kubeconfigs in $DIR"
 
 # --- API helpers (curl with the admin certificate, TLS verified) ------------------
@@ -373,11 +403,19 @@ egressSelections:
         udsName: $DIR/egress.sock
 EOF
 
+if [[ $REAL_NODE == 0 ]]; then
+  API_NETWORK_ARGS=(--bind-address=127.0.0.1 --advertise-address=127.0.0.1 --endpoint-reconciler-type=none
+    --egress-selector-config-file="$DIR/egress-selector.yaml")
+else
+  # A real node's pods reach the API server through the kubernetes Service, whose endpoint is the node bridge's
+  # address; every interface of the namespace is loopback or that bridge.
+  API_NETWORK_ARGS=(--bind-address=0.0.0.0 --advertise-address="$REAL_NODE_ADDRESS" --endpoint-reconciler-type=lease
+    --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key"
+    --kubelet-certificate-authority="$PKI/ca.crt")
+fi
 start kube-apiserver "$BIN/kube-apiserver" \
   --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-  --bind-address=127.0.0.1 \
-  --advertise-address=127.0.0.1 \
-  --endpoint-reconciler-type=none \
+  "${API_NETWORK_ARGS[@]}" \
   --secure-port="$API_PORT" \
   --cert-dir="$DIR/apiserver" \
   --tls-cert-file="$PKI/apiserver.crt" \
@@ -397,7 +435,6 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$PKI/sa.pub" \
   --service-account-signing-key-file="$PKI/sa.key" \
-  --egress-selector-config-file="$DIR/egress-selector.yaml" \
   --kubelet-preferred-address-types=InternalIP \
   --profiling=false
 apiserver_ready() { [[ "$(api GET /readyz 2>/dev/null)" == ok ]] && [[ "$(api GET /livez 2>/dev/null)" == ok ]]; }
@@ -407,8 +444,8 @@ wait_until "kube-apiserver /readyz and /livez ok at $API_URL" apiserver_ready
 
 # A default StorageClass without a provisioner, and a pool of static volumes of
 # that class: the controller-manager's PV binder binds each claim to one of
-# them (Immediate binding, so the scheduler sees bound claims). They are
-# hostPath volumes only on paper: nothing ever mounts them.
+# them (Immediate binding, so the scheduler sees bound claims). With kwok they
+# are hostPath volumes only on paper: nothing ever mounts them.
 # persistentVolumeReclaimPolicy Retain: a volume whose claim is deleted becomes
 # Released and is not reused, hence a generous pool.
 make_storage() {
@@ -421,6 +458,8 @@ EOF
 )" || die "could not create StorageClass $STORAGE_CLASS"
   for ((i = 1; i <= PVS; i++)); do
     printf -v name 'pool-pv-%03d' "$i"
+    # On a real node the kubelet mounts them: each exists, writable by any pod's user (hostPath has no fsGroup).
+    if [[ $REAL_NODE == 1 ]]; then mkdir -p "$DIR/volumes/$name" && chmod 1777 "$DIR/volumes/$name"; fi
     api_create /api/v1/persistentvolumes "$(cat <<EOF
 {"apiVersion":"v1","kind":"PersistentVolume",
  "metadata":{"name":"$name","labels":{"flink-platform.test/pool":"true"}},
@@ -503,13 +542,15 @@ start kube-scheduler "$BIN/kube-scheduler" \
 # No --node-port/--server-address: kwok then opens no listener at all.
 # Node leases (40 s) keep the nodes Ready between the 10-minute status
 # heartbeats of the node-heartbeat-with-lease stage.
-mkdir -p "$DIR/kwok-home"
-start kwok env HOME="$DIR/kwok-home" "$BIN/kwok" \
-  --kubeconfig="$DIR/kwok.kubeconfig" \
-  --config="$KWOK_STAGES" \
-  --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --node-lease-duration-seconds=40 \
-  --cidr=10.244.0.0/16
+if [[ $REAL_NODE == 0 ]]; then
+  mkdir -p "$DIR/kwok-home"
+  start kwok env HOME="$DIR/kwok-home" "$BIN/kwok" \
+    --kubeconfig="$DIR/kwok.kubeconfig" \
+    --config="$KWOK_STAGES" \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --node-lease-duration-seconds=40 \
+    --cidr=10.244.0.0/16
+fi
 
 # Self-signed serving certificates on loopback: health only, no credentials sent.
 healthz() { [[ "$(curl -sSk "https://127.0.0.1:$1/healthz" 2>/dev/null)" == ok ]]; }
@@ -531,6 +572,7 @@ nodes_ready() {
   done
 }
 wait_until "$NODES nodes Ready and untainted" nodes_ready
+[[ $REAL_NODE == 0 ]] || real_node_start
 
 pvs_available() {
   local body n

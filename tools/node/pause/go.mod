@@ -1,0 +1,3 @@
+module flink-platform/node/pause
+
+go 1.26.0
