@@ -50,6 +50,9 @@ real_node_network() {
   ip link add "$REAL_NODE_BRIDGE" type bridge
   ip addr add "$REAL_NODE_ADDRESS/24" dev "$REAL_NODE_BRIDGE"
   ip link set "$REAL_NODE_BRIDGE" up
+  # The namespace has no default route: without this one the node's own clients (the suites, the API server)
+  # could not even start a connection to a ClusterIP, before kube-proxy's NAT rewrites it to a pod.
+  ip route add "$REAL_NODE_SERVICE_CIDR" dev "$REAL_NODE_BRIDGE" src "$REAL_NODE_ADDRESS"
   # Both are per network namespace: the machine's own settings are untouched.
   sysctl -q -w net.ipv4.ip_forward=1
   # Pod-to-Service traffic between pods of the one bridge must pass iptables for kube-proxy's NAT.
@@ -266,6 +269,12 @@ real_node_start_dns() {
     errors
     health 127.0.0.1:10254
     ready 127.0.0.1:10253
+    # Names the command running on the cluster maps to the node (CLUSTER_NODE_HOSTS_FILE, re-read every 2 s):
+    # the suites' stand-ins for outside hosts.
+    hosts $DIR/node/hosts {
+        reload 2s
+        fallthrough
+    }
     kubernetes cluster.local in-addr.arpa ip6.arpa {
         kubeconfig $DIR/coredns.kubeconfig flink-platform-test
         pods insecure
@@ -275,6 +284,7 @@ real_node_start_dns() {
     loadbalance
 }
 EOF
+  : >"$DIR/node/hosts"
   start coredns "$REAL_NODE_BIN/coredns" -conf "$DIR/node/Corefile"
   dns_ready() { [[ "$(curl -sS http://127.0.0.1:10253/ready 2>/dev/null)" == OK ]]; }
   wait_until "CoreDNS ready on $REAL_NODE_ADDRESS:53" dns_ready
