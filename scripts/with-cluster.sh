@@ -32,9 +32,8 @@
 # CLUSTER_CRDS_DIR and CLUSTER_EGRESS_SOCKET (the Unix socket the API server
 # sends its calls to pods and Services to, as HTTP CONNECT; nothing serves it
 # unless the command does); with --real-node also CLUSTER_NODE_NAME,
-# CLUSTER_NODE_ADDRESS, CLUSTER_NODE_CONTAINERD (its socket) and
-# CLUSTER_NODE_HOSTS_FILE (lines "IP NAME" the cluster DNS answers from, re-read
-# every 2 s). The exit status is the command's. Every process started
+# CLUSTER_NODE_ADDRESS and CLUSTER_NODE_CONTAINERD (its socket). The exit
+# status is the command's. Every process started
 # here is stopped by its PID on exit, failure, INT and TERM, and the cluster
 # directory is removed (unless --keep). Only 127.0.0.1 is listened on (with
 # --real-node, also the node bridge of its own network namespace).
@@ -74,7 +73,7 @@ SHELL_MODE=0
 REAL_NODE=0
 CMD=()
 
-usage() { sed -n '2,48p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,47p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while (($#)); do
   case "$1" in
@@ -628,7 +627,7 @@ export CLUSTER_CRDS_DIR="$CRDS_DIR"
 export CLUSTER_EGRESS_SOCKET="$DIR/egress.sock"
 if [[ $REAL_NODE == 1 ]]; then
   export CLUSTER_NODE_NAME="$REAL_NODE_NAME" CLUSTER_NODE_ADDRESS="$REAL_NODE_ADDRESS"
-  export CLUSTER_NODE_HOSTS_FILE="$DIR/node/hosts" CLUSTER_NODE_CONTAINERD="$DIR/node/containerd.sock"
+  export CLUSTER_NODE_CONTAINERD="$DIR/node/containerd.sock"
 fi
 
 if [[ $SHELL_MODE == 1 ]]; then

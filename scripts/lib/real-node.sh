@@ -269,12 +269,6 @@ real_node_start_dns() {
     errors
     health 127.0.0.1:10254
     ready 127.0.0.1:10253
-    # Names the command running on the cluster maps to the node (CLUSTER_NODE_HOSTS_FILE, re-read every 2 s):
-    # the suites' stand-ins for outside hosts.
-    hosts $DIR/node/hosts {
-        reload 2s
-        fallthrough
-    }
     kubernetes cluster.local in-addr.arpa ip6.arpa {
         kubeconfig $DIR/coredns.kubeconfig flink-platform-test
         pods insecure
@@ -284,7 +278,6 @@ real_node_start_dns() {
     loadbalance
 }
 EOF
-  : >"$DIR/node/hosts"
   start coredns "$REAL_NODE_BIN/coredns" -conf "$DIR/node/Corefile"
   dns_ready() { [[ "$(curl -sS http://127.0.0.1:10253/ready 2>/dev/null)" == OK ]]; }
   wait_until "CoreDNS ready on $REAL_NODE_ADDRESS:53" dns_ready

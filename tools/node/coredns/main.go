@@ -1,7 +1,6 @@
 // A CoreDNS build with only the plugins the test node's cluster DNS uses: the kubernetes plugin answers for
-// Services and pods of cluster.local from the API server; hosts answers the few names the node maps to its own
-// addresses; nothing is forwarded anywhere (the node has no outside network). Fewer plugins than the stock build
-// means far fewer modules to download and compile on a cold CI machine.
+// Services and pods of cluster.local from the API server; nothing is forwarded anywhere (the node has no outside
+// network). Fewer plugins than the stock build means far fewer modules to download and compile on a cold CI machine.
 package main
 
 import (
@@ -12,7 +11,6 @@ import (
 	_ "github.com/coredns/coredns/plugin/cache"
 	_ "github.com/coredns/coredns/plugin/errors"
 	_ "github.com/coredns/coredns/plugin/health"
-	_ "github.com/coredns/coredns/plugin/hosts"
 	_ "github.com/coredns/coredns/plugin/kubernetes"
 	_ "github.com/coredns/coredns/plugin/loadbalance"
 	_ "github.com/coredns/coredns/plugin/log"
@@ -23,7 +21,7 @@ import (
 // (core/dnsserver/zdirectives.go of the pinned release) restricted to the plugins above.
 func init() {
 	dnsserver.Directives = []string{
-		"bind", "ready", "health", "errors", "log", "loadbalance", "cache", "hosts", "kubernetes",
+		"bind", "ready", "health", "errors", "log", "loadbalance", "cache", "kubernetes",
 	}
 }
 
