@@ -87,21 +87,12 @@ done
 
 log() { printf '[build-images] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib/debian-packages.sh
+source "$ROOT/scripts/lib/debian-packages.sh"
 
 # The build's own tools, from Debian, installed when missing (a clean CI machine has none of them).
 BUILD_PACKAGES=(mmdebstrap jq zstd)
-missing=()
-for p in "${BUILD_PACKAGES[@]}"; do
-  status="$(dpkg-query -W -f '${Status}' "$p" 2>/dev/null || true)"
-  [[ "$status" == "install ok installed" ]] || missing+=("$p")
-done
-if ((${#missing[@]} > 0)); then
-  log "== apt-get install -y --no-install-recommends ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-    { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; } ||
-    die "apt-get could not install ${missing[*]}"
-fi
+install_debian_packages "${BUILD_PACKAGES[@]}"
 
 case "$COMPRESSION" in
   zstd) LAYER_MEDIA="application/vnd.oci.image.layer.v1.tar+zstd"; COMPRESS=(zstd -q -T0 -6 --no-progress -c) ;;

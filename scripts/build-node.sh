@@ -45,6 +45,8 @@ done
 
 log() { printf '[build-node] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib/debian-packages.sh
+source "$ROOT/scripts/lib/debian-packages.sh"
 
 command -v go >/dev/null 2>&1 || die "go is not on PATH (Go >= 1.26 is needed)"
 GO_VERSION="$(go env GOVERSION)"
@@ -57,24 +59,8 @@ cluster_pin="$(sed -n 's/^KUBERNETES_VERSION="\(v[^"]*\)".*/\1/p' "$ROOT/scripts
 # --- Debian packages --------------------------------------------------------------
 
 t0=$SECONDS
-missing=()
-for p in "${NODE_PACKAGES[@]}"; do
-  status="$(dpkg-query -W -f '${Status}' "$p" 2>/dev/null || true)"
-  [[ "$status" == "install ok installed" ]] || missing+=("$p")
-done
-if ((${#missing[@]} > 0)); then
-  log "== apt-get install -y --no-install-recommends ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # policy-rc.d: Debian's maintainer scripts must not start containerd as a system service.
-  policy_rc=/usr/sbin/policy-rc.d
-  had_policy=0; [[ -e "$policy_rc" ]] && had_policy=1
-  [[ $had_policy == 1 ]] || { printf '#!/bin/sh\nexit 101\n' >"$policy_rc"; chmod 755 "$policy_rc"; }
-  rc=0
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-    { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; } || rc=$?
-  [[ $had_policy == 1 ]] || rm -f "$policy_rc"
-  [[ $rc == 0 ]] || die "apt-get could not install ${missing[*]}"
-fi
+# Installing them starts no service (containerd's maintainer scripts would start it as the host's).
+install_debian_packages "${NODE_PACKAGES[@]}"
 for b in containerd containerd-shim-runc-v2 ctr runc iptables conntrack; do
   command -v "$b" >/dev/null 2>&1 || die "$b not found after installing ${NODE_PACKAGES[*]}"
 done

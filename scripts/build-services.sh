@@ -69,6 +69,8 @@ done
 
 log() { printf '[build-services] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=lib/debian-packages.sh
+source "$ROOT/scripts/lib/debian-packages.sh"
 
 for tool in curl sha256sum tar unzip java mvn; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH"
@@ -293,20 +295,11 @@ build_hive_metastore() {
 
 # --- mariadb: Debian's server and client binaries, no service --------------------------------------------------
 build_mariadb() {
-  local t0 missing=() p
+  local t0 p
   t0=$SECONDS
-  for p in "${MARIADB_PACKAGES[@]}"; do
-    dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]} > 0)); then
-    # mariadbd, mariadb-install-db, the mysql and mysqladmin clients (the platform's scripts call both), and no
-    # init script or unit: installing them starts nothing (mariadb-server would start the system service).
-    log "== mariadb: apt-get install -y --no-install-recommends ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-      { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; } ||
-      die "apt-get could not install ${missing[*]}"
-  fi
+  # mariadbd, mariadb-install-db, the mysql and mysqladmin clients (the platform's scripts call both), and no
+  # init script or unit: installing them starts nothing (mariadb-server would start the system service).
+  install_debian_packages "${MARIADB_PACKAGES[@]}"
   for p in mariadbd mariadb-install-db mysql mysqladmin; do
     command -v "$p" >/dev/null 2>&1 || [[ -x "/usr/sbin/$p" ]] || die "$p not found after installing ${MARIADB_PACKAGES[*]}"
   done
