@@ -111,6 +111,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   stream_server_port = "0"
   enable_selinux = false
   restrict_oom_score_adj = true
+  # Pod network namespaces under this node's own state directory, not the host's /run/netns: what the CNI plugin
+  # made is then this node's alone to clean up, even beside another run of the launcher.
+  netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
@@ -181,10 +184,7 @@ nodeStatusReportFrequency: 10s
 EOF
 }
 
-REAL_NODE_NETNS_BEFORE=()
 real_node_start_containerd() {
-  local m
-  for m in /run/netns/cni-*; do [[ -e "$m" ]] && REAL_NODE_NETNS_BEFORE+=("$m"); done
   start containerd containerd --config "$DIR/node/containerd.toml"
   containerd_up() { ctr --address "$DIR/node/containerd.sock" version >/dev/null 2>&1; }
   wait_until "containerd answers on $DIR/node/containerd.sock" containerd_up
@@ -335,17 +335,11 @@ real_node_cleanup() {
   for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $DIR/node/containerd.sock" || true); do
     stop_pid "$pid" "containerd-shim"
   done
-  # Mounts under the node's directories, deepest first (container root file systems, volumes, pod netns).
+  # Mounts under the node's directories, deepest first (container root file systems, volumes, and the pod network
+  # namespaces the kubelet did not get to remove, which containerd keeps under its state directory).
   while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done < <(awk -v d="$DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r)
-  # Pod network namespaces the CNI plugin made for this node and the kubelet did not get to remove.
-  for m in /run/netns/cni-*; do
-    [[ -e "$m" ]] || continue
-    [[ " ${REAL_NODE_NETNS_BEFORE[*]} " == *" $m "* ]] && continue
-    umount "$m" 2>/dev/null || true
-    rm -f "$m"
-  done
   if [[ -n "$REAL_NODE_CGROUP" ]]; then
     for h in /sys/fs/cgroup/*/"$REAL_NODE_CGROUP"; do
       [[ -d "$h" ]] || continue
