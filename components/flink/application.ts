@@ -8,6 +8,7 @@ import { ingressUrl } from "../kube/ingress";
 import { platformLabels } from "../kube/labels";
 import type { PodAdditions } from "../kube/podAdditions";
 import type { ResolvedApplication } from "./clusterSchema";
+import { FLINK_DEPLOYMENT_DELETION } from "./deletionPolicy";
 import { jobFlinkConfiguration, jobWaitFor } from "./flinkJobs";
 import { jobSpec } from "./jobSchema";
 import {
@@ -68,7 +69,7 @@ export class FlinkApplication extends pulumi.ComponentResource {
           name: application.name,
           namespace: application.namespace,
           labels,
-          annotations: { "pulumi.com/waitFor": jobWaitFor(application.job) },
+          annotations: { "pulumi.com/waitFor": jobWaitFor(application.job), ...FLINK_DEPLOYMENT_DELETION },
         },
         spec: applicationSpec(application, pod, args.allowDataLoss),
       },

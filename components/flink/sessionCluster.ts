@@ -10,6 +10,7 @@ import { ArtifactSettings, mergeAdditions, PodAdditions } from "../kube/podAddit
 import { nonRootPodSecurityContext, restrictedContainerSecurityContext } from "../kube/securityContext";
 import type { FlinkCluster, FlinkClusterSpecInput, ResolvedSessionCluster } from "./clusterSchema";
 import { StateInputs, stateSettings } from "./clusterState";
+import { FLINK_DEPLOYMENT_DELETION } from "./deletionPolicy";
 import { PROMETHEUS_PORT, sessionFlinkConfiguration } from "./flinkConfiguration";
 import { FLINK_RELEASES } from "./versions";
 
@@ -238,7 +239,10 @@ export class FlinkSessionCluster extends pulumi.ComponentResource {
           // Ready means the JobManager deployment is up; the operator reports it in the status. pulumi-kubernetes
           // also waits for status.observedGeneration to reach the new generation, so an update waits for the
           // operator to have seen it.
-          annotations: { "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY" },
+          annotations: {
+            "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY",
+            ...FLINK_DEPLOYMENT_DELETION,
+          },
         },
         spec: flinkDeploymentSpec(cluster, clusterPodAdditions(cluster, args)),
       },

@@ -317,6 +317,8 @@ describe("jobs on the platform", () => {
       assert.strictEqual(app.inputs.metadata.namespace, "orders");
       assert.deepStrictEqual(app.inputs.metadata.annotations, {
         "pulumi.com/waitFor": "jsonpath={.status.lifecycleState}=STABLE",
+        // The operator's finalizer takes the savepoint on deletion: the JobManager must outlive it.
+        "pulumi.com/deletionPropagationPolicy": "background",
       });
       assert.strictEqual(app.inputs.spec.serviceAccount, "flink-orders");
       assert.deepStrictEqual(app.inputs.spec.job, {

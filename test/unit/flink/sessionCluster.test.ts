@@ -184,6 +184,11 @@ describe("session cluster", () => {
     assert.strictEqual(deployment.inputs.metadata.namespace, "etl");
     assert.strictEqual(deployment.inputs.spec.serviceAccount, "flink-etl");
     assert.strictEqual(deployment.inputs.spec.job, undefined, "a session cluster has no job");
+    // Deleted in the background, so the JobManager outlives the operator's finalizer (HA data cleanup).
+    assert.deepStrictEqual(deployment.inputs.metadata.annotations, {
+      "pulumi.com/waitFor": "jsonpath={.status.jobManagerDeploymentStatus}=READY",
+      "pulumi.com/deletionPropagationPolicy": "background",
+    });
     for (const type of [
       "kubernetes:core/v1:ServiceAccount",
       "kubernetes:rbac.authorization.k8s.io/v1:Role",
