@@ -306,7 +306,7 @@ build_mariadb() {
   local version
   version="$(PATH="$PATH:/usr/sbin" mariadbd --version)"
   log "mariadb: $version"
-  summary mariadb "$((SECONDS - t0))s${missing[*]:+ (installed ${missing[*]})}"
+  summary mariadb "$((SECONDS - t0))s"
 }
 
 for part in "${PARTS[@]}"; do
