@@ -4,7 +4,9 @@
  * CoreDNS), with the images scripts/build-images.sh builds without a registry. Every pod runs for real: the
  * operator from the chart, the managed MinIO and its setup Job, the session cluster's JobManager and the
  * TaskManagers it asks Kubernetes for when a job needs slots, an application deployment the operator upgrades
- * through a savepoint, and the history server.
+ * through a savepoint, and the history server. After `destroy`, a second stack (a Pulumi state of its own, so new
+ * credentials) comes up over the volumes the first one kept, with staging's HA: a three-server ZooKeeper ensemble
+ * elects the JobManager, which resumes the first stack's cancelled job from the checkpoint it kept on MinIO.
  *
  *   npm run test:node    (builds what it needs, then runs this suite in a network namespace of its own)
  *
@@ -62,6 +64,18 @@ const DEV_ON_A_REAL_NODE: Readonly<Record<string, string>> = {
   "flink.historyServer.enabled": "true",
 };
 
+/**
+ * The second stack the run brings up over the first one's kept volumes, with a Pulumi state of its own (as after
+ * `pulumi stack rm` or on a new machine): the dev stack with staging's HA, a three-server ZooKeeper ensemble, in
+ * place of Kubernetes HA; no application or history server, so that the ensemble fits beside the session cluster.
+ */
+const DEV_WITH_ZOOKEEPER_HA: Readonly<Record<string, string>> = {
+  "storage.type": "s3",
+  "ha.type": "zookeeper",
+  "ha.zookeeper.managed.replicas": "3",
+  "streampark.enabled": "false",
+};
+
 /** The config change the savepoint upgrade applies: the application's TaskManagers get more memory. */
 const APPLICATION_UPGRADE: Readonly<Record<string, string>> = {
   [`${APPLICATION_KEY}.taskManager.memory`]: "1280m",
@@ -98,6 +112,11 @@ describe("the platform on a real node", function () {
   /** The application's job that the savepoint upgrade stopped, and its savepoint. */
   let upgradedJobId: string;
   let upgradeSavepoint: string;
+  /** The session job's last checkpoint, which its cancellation keeps (RETAIN_ON_CANCELLATION). */
+  let cancelledJobCheckpoint: string;
+  /** The second stack, over the first one's kept volumes, and the job it resumes. */
+  let second: PulumiProject;
+  let resumedJobId: string;
 
   const pods = async (selector: string, namespace = NAMESPACE) =>
     (await api.list("v1", "Pod", namespace)).filter((pod) =>
@@ -136,6 +155,7 @@ describe("the platform on a real node", function () {
   after(async () => {
     api?.close();
     project?.dispose();
+    second?.dispose();
     await mirror?.close();
   });
 
@@ -193,40 +213,7 @@ describe("the platform on a real node", function () {
   });
 
   it("recovers the job from its last checkpoint when the JobManager pod is deleted", async () => {
-    const before = await rest.checkpoints(jobId);
-    const last = before.latest.completed!.id;
-    const [jobManager] = await pods(`app=${CLUSTER},component=jobmanager`);
-    const deleted = await api.request(
-      "DELETE",
-      `/api/v1/namespaces/${NAMESPACE}/pods/${jobManager.metadata.name}?gracePeriodSeconds=0`,
-    );
-    assert.strictEqual(deleted.status, 200, JSON.stringify(deleted.body));
-    await waitFor("a new JobManager pod running", 300_000, async () => {
-      const now = await pods(`app=${CLUSTER},component=jobmanager`);
-      const fresh = now.filter((p) => p.metadata.name !== jobManager.metadata.name && running(p));
-      return fresh.length === 1
-        ? { done: true, value: undefined }
-        : { done: false, seen: `${now.length} pods` };
-    });
-    const restored = await waitFor("the job restored from a checkpoint", 300_000, async () => {
-      let stats;
-      try {
-        stats = await rest.checkpoints(jobId);
-      } catch (err) {
-        // The new JobManager recovers the job from the HA store: until its JobMaster is up the REST call fails
-        // (404 before the job is known, 500 UnavailableDispatcherOperationException while it initializes).
-        return { done: false, seen: String(err).slice(0, 300) };
-      }
-      return stats.latest.restored
-        ? { done: true, value: stats.latest.restored }
-        : { done: false, seen: JSON.stringify(stats.counts) };
-    });
-    assert.ok(
-      restored.id >= last,
-      `restored checkpoint ${restored.id}, the last before the deletion ${last}`,
-    );
-    assert.strictEqual(restored.is_savepoint, false);
-    await rest.waitForState(jobId, "RUNNING");
+    await recoverAfterJobManagerDeletion(jobId);
   });
 
   it("runs the application in its own namespace, checkpointing on MinIO as that namespace's own MinIO user", async () => {
@@ -299,6 +286,7 @@ describe("the platform on a real node", function () {
   it("lists the finished jobs on the history server: the cancelled session job and the upgraded application's", async () => {
     await rest.cancel(jobId);
     await rest.waitForState(jobId, "CANCELED");
+    cancelledJobCheckpoint = (await rest.checkpoints(jobId)).latest.completed!.external_path;
     assert.ok(
       mirror.served.some((jar) => jar.includes("jmx_prometheus_javaagent")),
       `the history server fetched its Prometheus agent through the mirror (served: ${mirror.served.join(", ")})`,
@@ -371,6 +359,99 @@ describe("the platform on a real node", function () {
       `${onDeletion} is complete (it has its _metadata)`,
     );
   });
+
+  it("comes back over the kept volumes as a new stack with staging's HA: a three-server ZooKeeper ensemble", async () => {
+    second = new PulumiProject({ kubeconfig: process.env.KUBECONFIG });
+    await second.initStack("dev", {
+      ...imageSettings(),
+      ...DEV_WITH_ZOOKEEPER_HA,
+      "platform.artifacts.mavenRepository": mirror.url,
+    });
+    await second.run(["up", "--stack", "dev", "--yes"]);
+    const servers = await pods("app.kubernetes.io/component=zookeeper");
+    assert.strictEqual(servers.length, 3, "three ZooKeeper servers");
+    assert.ok(servers.every(running), "every ZooKeeper server runs and answers `srvr` (its readiness probe)");
+    const deployment = await api.get(FLINK_API, "FlinkDeployment", CLUSTER, NAMESPACE);
+    assert.strictEqual((deployment?.status as any)?.jobManagerDeploymentStatus, "READY");
+    rest = new FlinkRest(await restUrl());
+    // The JobManager the operator started elects its leader through the ensemble.
+    const config = new Map(
+      (await rest.get<{ key: string; value: string }[]>("/jobmanager/config")).map((e) => [e.key, e.value]),
+    );
+    assert.strictEqual(config.get("high-availability.type"), "zookeeper");
+    assert.match(config.get("high-availability.zookeeper.quorum") ?? "", /zookeeper/);
+  });
+
+  it("resumes the cancelled session job from the checkpoint it kept, read with the new stack's MinIO credentials", async () => {
+    const jarId = await rest.uploadJar(CHECKPOINTING_JOB);
+    resumedJobId = await rest.runJar(jarId, {
+      programArgsList: ["--name", "checkpointing-real-node-resumed"],
+      parallelism: 1,
+      savepointPath: cancelledJobCheckpoint,
+    });
+    await rest.waitForState(resumedJobId, "RUNNING", 300_000);
+    const stats = await rest.waitForCheckpoints(resumedJobId, 0, 300_000);
+    // Flink counts a restore from a path given at submission as a savepoint restore, whatever the path holds.
+    assert.strictEqual(stats.latest.restored?.external_path, cancelledJobCheckpoint);
+  });
+
+  it("recovers the resumed job through ZooKeeper when the JobManager pod is deleted", async () => {
+    await recoverAfterJobManagerDeletion(resumedJobId);
+  });
+
+  it("destroys the second stack too, keeping ZooKeeper's and MinIO's volume claims", async () => {
+    await rest.cancel(resumedJobId);
+    await rest.waitForState(resumedJobId, "CANCELED");
+    const claims = (await api.list("v1", "PersistentVolumeClaim", NAMESPACE)).map((c) => c.metadata.name);
+    assert.strictEqual(claims.filter((name) => name.includes("zookeeper")).length, 3, claims.join(", "));
+    await second.run(["destroy", "--stack", "dev", "--yes"]);
+    await sleep(2000);
+    const after = (await api.list("v1", "PersistentVolumeClaim", NAMESPACE)).map((c) => c.metadata.name);
+    assert.deepStrictEqual(after.sort(), claims.sort(), "the claims survive destroy");
+  });
+
+  /**
+   * Delete the session cluster's JobManager pod at once (no graceful stop) and wait until its replacement has
+   * restored `job` from a checkpoint at least as new as the last one before the deletion.
+   */
+  async function recoverAfterJobManagerDeletion(job: string): Promise<void> {
+    const before = await rest.checkpoints(job);
+    const last = before.latest.completed!.id;
+    const [jobManager] = await pods(`app=${CLUSTER},component=jobmanager`);
+    const deleted = await api.request(
+      "DELETE",
+      `/api/v1/namespaces/${NAMESPACE}/pods/${jobManager.metadata.name}?gracePeriodSeconds=0`,
+    );
+    assert.strictEqual(deleted.status, 200, JSON.stringify(deleted.body));
+    await waitFor("a new JobManager pod running", 300_000, async () => {
+      const now = await pods(`app=${CLUSTER},component=jobmanager`);
+      const fresh = now.filter((p) => p.metadata.name !== jobManager.metadata.name && running(p));
+      return fresh.length === 1
+        ? { done: true, value: undefined }
+        : { done: false, seen: `${now.length} pods` };
+    });
+    const restored = await waitFor("the job restored from a checkpoint", 300_000, async () => {
+      let stats;
+      try {
+        stats = await rest.checkpoints(job);
+      } catch (err) {
+        // The new JobManager recovers the job from the HA store: until its JobMaster is up the REST call fails
+        // (404 before the job is known, 500 UnavailableDispatcherOperationException while it initializes).
+        return { done: false, seen: String(err).slice(0, 300) };
+      }
+      // A job that was itself started from a checkpoint shows that restore until the new JobManager's.
+      const restore = stats.latest.restored;
+      return restore && restore.id !== before.latest.restored?.id
+        ? { done: true, value: restore }
+        : { done: false, seen: JSON.stringify(stats.counts) };
+    });
+    assert.ok(
+      restored.id >= last,
+      `restored checkpoint ${restored.id}, the last before the deletion ${last}`,
+    );
+    assert.strictEqual(restored.is_savepoint, false);
+    await rest.waitForState(job, "RUNNING");
+  }
 
   /** A JobManager's REST endpoint through its Service. */
   function restUrl(cluster = CLUSTER, namespace = NAMESPACE): Promise<string> {
