@@ -256,17 +256,7 @@ describe("the platform on a real node", function () {
     );
     // The operator redeployed the application's cluster, REST Service and all: a new ClusterIP.
     appRest = new FlinkRest(await restUrl(APPLICATION, APPLICATION_NAMESPACE));
-    const restored = await waitFor("the new job's restore", 300_000, async () => {
-      let stats;
-      try {
-        stats = await appRest.checkpoints(after.jobStatus.jobId);
-      } catch (err) {
-        return { done: false, seen: String(err).slice(0, 300) };
-      }
-      return stats.latest.restored
-        ? { done: true, value: stats.latest.restored }
-        : { done: false, seen: JSON.stringify(stats.counts) };
-    });
+    const restored = await newRestore(appRest, after.jobStatus.jobId);
     assert.strictEqual(restored.is_savepoint, true);
     assert.strictEqual(restored.external_path.replace(/\/$/, ""), savepoint.replace(/\/$/, ""));
     const [taskManager] = await waitFor("a TaskManager of the new size", 300_000, async () => {
@@ -326,16 +316,7 @@ describe("the platform on a real node", function () {
     assert.ok(claims.length > 0, "MinIO has a volume claim");
     const minioVolume = await hostPath(claims.find((c) => c.metadata.name.includes("minio")));
     const lastJob = (await applicationStatus()).jobStatus.jobId as string;
-    await project.run(["destroy", "--stack", "dev", "--yes"]);
-    await sleep(2000);
-    const claimsAfter = (await api.list("v1", "PersistentVolumeClaim", NAMESPACE)).map(
-      (c) => c.metadata.name,
-    );
-    assert.deepStrictEqual(
-      claimsAfter.sort(),
-      claims.map((c) => c.metadata.name).sort(),
-      "the claims survive destroy",
-    );
+    await destroyKeepingClaims(project);
     // On MinIO's volume (the node's own directory; MinIO keeps an object as a folder of its key), beside the
     // upgrade's savepoint: the one the operator's finalizer took of the running job (Flink names a savepoint
     // after the first 6 characters of its job id).
@@ -402,12 +383,8 @@ describe("the platform on a real node", function () {
   it("destroys the second stack too, keeping ZooKeeper's and MinIO's volume claims", async () => {
     await rest.cancel(resumedJobId);
     await rest.waitForState(resumedJobId, "CANCELED");
-    const claims = (await api.list("v1", "PersistentVolumeClaim", NAMESPACE)).map((c) => c.metadata.name);
-    assert.strictEqual(claims.filter((name) => name.includes("zookeeper")).length, 3, claims.join(", "));
-    await second.run(["destroy", "--stack", "dev", "--yes"]);
-    await sleep(2000);
-    const after = (await api.list("v1", "PersistentVolumeClaim", NAMESPACE)).map((c) => c.metadata.name);
-    assert.deepStrictEqual(after.sort(), claims.sort(), "the claims survive destroy");
+    const kept = await destroyKeepingClaims(second);
+    assert.strictEqual(kept.filter((name) => name.includes("zookeeper")).length, 3, kept.join(", "));
   });
 
   /**
@@ -430,27 +407,46 @@ describe("the platform on a real node", function () {
         ? { done: true, value: undefined }
         : { done: false, seen: `${now.length} pods` };
     });
-    const restored = await waitFor("the job restored from a checkpoint", 300_000, async () => {
-      let stats;
-      try {
-        stats = await rest.checkpoints(job);
-      } catch (err) {
-        // The new JobManager recovers the job from the HA store: until its JobMaster is up the REST call fails
-        // (404 before the job is known, 500 UnavailableDispatcherOperationException while it initializes).
-        return { done: false, seen: String(err).slice(0, 300) };
-      }
-      // A job that was itself started from a checkpoint shows that restore until the new JobManager's.
-      const restore = stats.latest.restored;
-      return restore && restore.id !== before.latest.restored?.id
-        ? { done: true, value: restore }
-        : { done: false, seen: JSON.stringify(stats.counts) };
-    });
+    // The new JobManager recovers the job from the HA store.
+    const restored = await newRestore(rest, job, before.latest.restored?.id);
     assert.ok(
       restored.id >= last,
       `restored checkpoint ${restored.id}, the last before the deletion ${last}`,
     );
     assert.strictEqual(restored.is_savepoint, false);
     await rest.waitForState(job, "RUNNING");
+  }
+
+  /**
+   * Poll `job`'s checkpoint statistics until they show a restore other than `previousId` (a job started from a
+   * checkpoint shows that restore until a new JobManager's). Until the job's JobMaster is up the REST call fails
+   * (404 before the job is known, 500 UnavailableDispatcherOperationException while it initializes).
+   */
+  function newRestore(client: FlinkRest, job: string, previousId?: number) {
+    return waitFor(`a restore of job ${job}`, 300_000, async () => {
+      let stats;
+      try {
+        stats = await client.checkpoints(job);
+      } catch (err) {
+        return { done: false, seen: String(err).slice(0, 300) };
+      }
+      const restore = stats.latest.restored;
+      return restore && restore.id !== previousId
+        ? { done: true, value: restore }
+        : { done: false, seen: JSON.stringify(stats.counts) };
+    });
+  }
+
+  /** `pulumi destroy` of a project's dev stack, then check that every volume claim of the namespace is still there. */
+  async function destroyKeepingClaims(owner: PulumiProject): Promise<string[]> {
+    const names = async () =>
+      (await api.list("v1", "PersistentVolumeClaim", NAMESPACE)).map((c) => c.metadata.name).sort();
+    const before = await names();
+    await owner.run(["destroy", "--stack", "dev", "--yes"]);
+    // Claims Pulumi would delete go a moment after destroy returns.
+    await sleep(2000);
+    assert.deepStrictEqual(await names(), before, "the claims survive destroy");
+    return before;
   }
 
   /** A JobManager's REST endpoint through its Service. */
